@@ -1,0 +1,74 @@
+/**
+ * Sequential output with backpressure. Output is committed only by `close()`: a Node file is written under a
+ * temporary name and renamed, a File System Access writable commits its swap file. `abort()` discards
+ * everything written so far, so a failed or cancelled job never leaves a half-written file behind.
+ */
+export interface ByteSink {
+  readonly name: string;
+  /** Resolves when the sink is ready for more; callers await it, which is the backpressure. */
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(reason?: unknown): Promise<void>;
+}
+
+/** Bytes written so far; wraps any sink. */
+export class CountingSink implements ByteSink {
+  bytesWritten = 0;
+
+  constructor(private readonly inner: ByteSink) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    await this.inner.write(chunk);
+    this.bytesWritten += chunk.length;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  abort(reason?: unknown): Promise<void> {
+    return this.inner.abort(reason);
+  }
+}
+
+/** Collects everything in memory; for descriptors, manifests and tests, never for disks. */
+export class MemorySink implements ByteSink {
+  private readonly chunks: Uint8Array[] = [];
+  private state: 'open' | 'closed' | 'aborted' = 'open';
+
+  constructor(readonly name = 'memory') {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.state !== 'open') throw new Error(`${this.name}: write after ${this.state}`);
+    this.chunks.push(chunk.slice());
+  }
+
+  async close(): Promise<void> {
+    this.state = 'closed';
+  }
+
+  async abort(): Promise<void> {
+    this.state = 'aborted';
+    this.chunks.length = 0;
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Everything written, as one array (only meaningful once closed). */
+  bytes(): Uint8Array {
+    const total = this.chunks.reduce((sum, c) => sum + c.length, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}

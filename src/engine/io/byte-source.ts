@@ -1,0 +1,57 @@
+import { VmferryError, throwIfAborted } from '../errors';
+
+/**
+ * Random-access, read-only bytes: a File, a Node file, a window of another source (a tar member, a partition),
+ * or several sources end to end. Nothing in the engine ever reads a whole source at once.
+ */
+export interface ByteSource {
+  /** What the user would call it: a file name, or `archive.ova/member.vmdk`. Used in every error message. */
+  readonly name: string;
+  readonly size: number;
+  /**
+   * Reads `length` bytes at `offset`. Returns fewer only when the source ends first (an empty array at or past
+   * the end). The returned array may be a view into a larger buffer: copy it before keeping it for long.
+   */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** Reads exactly `length` bytes or fails with a "truncated" error naming the source and offset. */
+export async function readExact(source: ByteSource, offset: number, length: number, what = 'data'): Promise<Uint8Array> {
+  const bytes = await source.read(offset, length);
+  if (bytes.length !== length) {
+    throw new VmferryError('truncated', `File ends inside the ${what}: needed ${length} bytes, found ${bytes.length}`, {
+      file: source.name,
+      offset,
+    });
+  }
+  return bytes;
+}
+
+/** Validates a read request the same way for every source; returns how many bytes can actually be read. */
+export function clampRead(source: { name: string; size: number }, offset: number, length: number): number {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+    throw new VmferryError('usage', `Invalid read of ${length} bytes at ${offset}`, { file: source.name });
+  }
+  return Math.max(0, Math.min(length, source.size - offset));
+}
+
+/** The default chunk for sequential passes: large enough for throughput, small enough to bound memory. */
+export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+
+/** Walks a source from `start` to `end` in chunks, in order. */
+export async function* readChunks(
+  source: ByteSource,
+  { start = 0, end = source.size, chunkSize = DEFAULT_CHUNK_SIZE, signal }: {
+    start?: number;
+    end?: number;
+    chunkSize?: number;
+    signal?: AbortSignal;
+  } = {},
+): AsyncGenerator<Uint8Array> {
+  for (let offset = start; offset < end; ) {
+    throwIfAborted(signal);
+    const chunk = await readExact(source, offset, Math.min(chunkSize, end - offset));
+    offset += chunk.length;
+    yield chunk;
+  }
+}

@@ -1,0 +1,62 @@
+import { defineConfig, type UserConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * One config, three builds:
+ * - default: the PWA (index.html, the engine worker, the service worker from workers/sw.ts);
+ * - `--mode cli`: the `vmferry` Node command, one self-contained ES module in dist-cli/;
+ * - vitest reads the `test` block.
+ */
+const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
+
+const cliBuild: UserConfig = {
+  oxc: { jsx },
+  build: {
+    ssr: 'src/cli/vmferry.ts',
+    outDir: 'dist-cli',
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    sourcemap: true,
+    rollupOptions: {
+      output: { entryFileNames: 'vmferry.mjs', banner: '#!/usr/bin/env node' },
+    },
+  },
+  // Bundle every dependency, so dist-cli/vmferry.mjs runs with nothing but Node.
+  ssr: { noExternal: true, target: 'node' },
+};
+
+export default defineConfig(({ mode }) => {
+  if (mode === 'cli') return cliBuild;
+  return {
+    oxc: { jsx },
+    worker: {
+      // Workers import lazily (deflate pool, per-format readers): code splitting inside workers needs ES output
+      // (vitejs/vite#18585).
+      format: 'es',
+    },
+    build: { target: 'es2022', sourcemap: true },
+    preview: { port: 4173, strictPort: true },
+    plugins: [
+      VitePWA({
+        strategies: 'injectManifest',
+        srcDir: 'workers',
+        filename: 'sw.ts',
+        injectRegister: false,
+        registerType: 'prompt',
+        injectManifest: {
+          globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,ico}'],
+          // The sample appliance and the engine chunk must be precached whole, or the app is not offline.
+          maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+        },
+        manifest: false,
+      }),
+    ],
+    test: {
+      include: ['test/**/*.test.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      pool: 'forks',
+    },
+  } as UserConfig;
+});
