@@ -1,0 +1,55 @@
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ByteSink } from '../engine/io/byte-sink';
+
+/**
+ * Writes to `<dir>/.<name>.vmferry-partial-<pid>` and renames onto the real name only on close(), so the
+ * output appears only when complete; abort() (or a failure) removes the partial file.
+ */
+export class NodeFileSink implements ByteSink {
+  private finished = false;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly partialPath: string,
+    private readonly finalPath: string,
+  ) {}
+
+  static async create(path: string): Promise<NodeFileSink> {
+    const partialPath = join(dirname(path), `.${basename(path)}.vmferry-partial-${process.pid}`);
+    const handle = await open(partialPath, 'w');
+    return new NodeFileSink(handle, partialPath, path);
+  }
+
+  get name(): string {
+    return this.finalPath;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    let done = 0;
+    while (done < chunk.length) {
+      const { bytesWritten } = await this.handle.write(chunk, done, chunk.length - done);
+      done += bytesWritten;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    try {
+      await this.handle.sync();
+      await this.handle.close();
+      await rename(this.partialPath, this.finalPath);
+    } catch (error) {
+      await rm(this.partialPath, { force: true });
+      throw error;
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.handle.close().catch(() => undefined);
+    await rm(this.partialPath, { force: true });
+  }
+}

@@ -1,0 +1,45 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { VmferryError } from '../engine/errors';
+import { clampRead, type ByteSource } from '../engine/io/byte-source';
+
+/** A file on disk as a ByteSource: positioned reads through one open handle, opened read-only. */
+export class NodeFileSource implements ByteSource {
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly name: string,
+    readonly size: number,
+  ) {}
+
+  static async open(path: string, name = path): Promise<NodeFileSource> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      throw new VmferryError('io', `Cannot open: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        file: path,
+      });
+    }
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      await handle.close();
+      throw new VmferryError('usage', 'Not a regular file', { file: path });
+    }
+    return new NodeFileSource(handle, name, stat.size);
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const count = clampRead(this, offset, length);
+    const buffer = new Uint8Array(count);
+    let done = 0;
+    while (done < count) {
+      const { bytesRead } = await this.handle.read(buffer, done, count - done, offset + done);
+      if (bytesRead === 0) break; // the file shrank under us; callers see a short read
+      done += bytesRead;
+    }
+    return done === count ? buffer : buffer.subarray(0, done);
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
