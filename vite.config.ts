@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig, type UserConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { devCspPlugin } from './src/app/pwa/dev-csp-plugin';
+import { iconsPlugin } from './src/app/pwa/icons-plugin';
+import { webManifest } from './src/app/pwa/web-manifest';
 
 /**
  * One config, three builds:
@@ -9,8 +13,11 @@ import { VitePWA } from 'vite-plugin-pwa';
  */
 const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
 
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
 const cliBuild: UserConfig = {
   oxc: { jsx },
+  define: { __VMFERRY_VERSION__: JSON.stringify(version) },
   build: {
     ssr: 'src/cli/vmferry.ts',
     outDir: 'dist-cli',
@@ -38,6 +45,8 @@ export default defineConfig(({ mode }) => {
     build: { target: 'es2022', sourcemap: true },
     preview: { port: 4173, strictPort: true },
     plugins: [
+      iconsPlugin(),
+      devCspPlugin(),
       VitePWA({
         strategies: 'injectManifest',
         srcDir: 'workers',
@@ -49,7 +58,10 @@ export default defineConfig(({ mode }) => {
           // The sample appliance and the engine chunk must be precached whole, or the app is not offline.
           maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         },
-        manifest: false,
+        // Written as manifest.webmanifest, linked from index.html and precached by the plugin.
+        manifest: webManifest,
+        // The icons are emitted by iconsPlugin, not copied from public/; globPatterns already precache them.
+        includeManifestIcons: false,
       }),
     ],
     test: {

@@ -1,0 +1,39 @@
+import type { NamedBlob } from '../engine/io/file-set';
+import { blobsFromEntry } from './entries';
+import { blobsFromHandles } from './handles';
+
+/**
+ * Everything dropped: files and whole folders. A DataTransfer is emptied as soon as the drop handler yields,
+ * so every item is asked for its handle, entry and File synchronously, before the first `await`
+ * (mdn/content#40572, WICG/file-system-access#356).
+ */
+export function collectDrop(transfer: DataTransfer): Promise<NamedBlob[]> {
+  const pending = Array.from(transfer.items)
+    .filter((item) => item.kind === 'file')
+    .map((item) => ({
+      handle: item.getAsFileSystemHandle?.() ?? null,
+      entry: item.webkitGetAsEntry?.() ?? null,
+      file: item.getAsFile(),
+    }));
+  if (pending.length === 0) {
+    // No items (some browsers when dragging from certain apps): the plain file list is all there is.
+    return Promise.resolve(Array.from(transfer.files, (file) => ({ blob: file, path: file.name })));
+  }
+  return Promise.all(pending.map(resolveItem)).then((lists) => lists.flat());
+}
+
+async function resolveItem(item: {
+  handle: Promise<FileSystemHandle | null> | null;
+  entry: FileSystemEntry | null;
+  file: File | null;
+}): Promise<NamedBlob[]> {
+  const handle = await item.handle?.catch(() => null);
+  if (handle) return blobsFromHandles([handle]);
+  if (item.entry) return blobsFromEntry(item.entry);
+  return item.file ? [{ blob: item.file, path: item.file.name }] : [];
+}
+
+/** True when a drag carries files (not text or a link), so the page shows the drop target. */
+export function dragHasFiles(transfer: DataTransfer | null): boolean {
+  return transfer !== null && Array.from(transfer.types).includes('Files');
+}
