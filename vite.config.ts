@@ -54,7 +54,8 @@ export default defineConfig(({ mode }) => {
         injectRegister: false,
         registerType: 'prompt',
         injectManifest: {
-          globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,ico}'],
+          // manifest.webmanifest is added by the plugin itself (listing it here too precached it twice).
+          globPatterns: ['**/*.{js,css,html,svg,png,ico,wasm}'],
           // The sample appliance and the engine chunk must be precached whole, or the app is not offline.
           maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         },

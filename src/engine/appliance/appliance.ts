@@ -1,4 +1,5 @@
 import type { ByteSource } from '../io/byte-source';
+import type { ManifestEntry } from '../ovf/manifest';
 import type { ApplianceReport, InputKind } from './report';
 
 /**
@@ -9,8 +10,26 @@ export interface Appliance {
   kind: InputKind;
   /** The file that was opened (the OVA, the descriptor, the disk). */
   input: ByteSource;
-  /** Files by the name the descriptor or archive uses (an OVF href, a tar member name). */
+  /** Present files by the name the package uses for them (an OVF href, a tar member name). */
   files: Map<string, ByteSource>;
-  /** Everything the user is shown; built once at open time, updated when the manifest is checked. */
+  /** The manifest's entries and the names it must cover (the descriptor and every referenced file). */
+  manifest: { entries: ManifestEntry[]; mustCover: string[] } | null;
+  /** Everything the user is shown; built at open time, updated when the manifest is checked. */
   report: ApplianceReport;
+}
+
+/** A report with nothing in it yet, for the openers to fill. */
+export function emptyReport(input: string, kind: InputKind): ApplianceReport {
+  return {
+    input,
+    kind,
+    ovfVersion: null,
+    virtualSystems: [],
+    networks: [],
+    files: [],
+    diskImages: [],
+    manifest: null,
+    warnings: [],
+    notes: [],
+  };
 }

@@ -1,0 +1,59 @@
+import { VmferryError } from '../engine/errors';
+import { UsageError } from './args';
+import { inspect } from './commands/inspect';
+import { verify } from './commands/verify';
+
+const USAGE = `Usage:
+  vmferry inspect INPUT [--json]      what is inside an OVA, OVF, XVA or disk image
+  vmferry verify INPUT                check files, sizes and manifest digests
+  vmferry --help | --version
+
+INPUT is recognised by content: .ova, .ovf (its files next to it), .xva, or a disk image.
+Exit status: 0 success, 1 invalid input or a failed check, 2 usage error.
+`;
+
+const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = { inspect, verify };
+
+/** Runs one command and returns the exit status; every failure becomes a message on stderr, never a stack trace. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`vmferry ${__VMFERRY_VERSION__}\n`);
+    return 0;
+  }
+  const run = command !== undefined ? COMMANDS[command] : undefined;
+  if (!run) {
+    process.stderr.write(`vmferry: ${command === undefined ? 'no command given' : `unknown command "${command}"`}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`vmferry ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof VmferryError) {
+      process.stderr.write(`vmferry: ${error.message}\n`);
+      return error.code === 'usage' ? 2 : 1;
+    }
+    process.stderr.write(`vmferry: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+declare const __VMFERRY_VERSION__: string;
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    process.stderr.write(`vmferry: internal error: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

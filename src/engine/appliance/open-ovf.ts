@@ -1,0 +1,83 @@
+import { VmferryError } from '../errors';
+import { readExact, type ByteSource } from '../io/byte-source';
+import { manifestAlgorithm, parseManifest } from '../ovf/manifest';
+import { MAX_DESCRIPTOR_BYTES, readOvf } from '../ovf/read-ovf';
+import { declaredFiles, describeNetworks, describeVirtualSystems } from '../ovf/report';
+import { emptyReport, type Appliance } from './appliance';
+import { describeDiskImage } from './describe-disk-image';
+import type { InputKind } from './report';
+import { resolveReferences, type FindFile } from './resolve-references';
+
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+export interface OvfPackage {
+  kind: Extract<InputKind, 'ova' | 'ovf'>;
+  /** The OVA, or the descriptor itself for an OVF folder. */
+  input: ByteSource;
+  descriptor: ByteSource;
+  /** The name the package (and its manifest) uses for the descriptor. */
+  descriptorName: string;
+  manifest: ByteSource | null;
+  certificate: ByteSource | null;
+  find: FindFile;
+  /** Problems the container noticed (member order, AppleDouble entries...). */
+  warnings: string[];
+}
+
+/** Reads the descriptor, resolves every file it references, and describes what is there. */
+export async function openOvfPackage(pkg: OvfPackage): Promise<Appliance> {
+  if (pkg.descriptor.size > MAX_DESCRIPTOR_BYTES) {
+    throw new VmferryError('unsupported', `The descriptor is ${pkg.descriptor.size} bytes; OVF descriptors are small XML files`, {
+      file: pkg.descriptor.name,
+    });
+  }
+  const xml = await readExact(pkg.descriptor, 0, pkg.descriptor.size, 'descriptor');
+  const ovf = readOvf(xml, pkg.descriptor.name);
+  const report = emptyReport(pkg.input.name, pkg.kind);
+  report.ovfVersion = ovf.envelope.version;
+  report.virtualSystems = describeVirtualSystems(ovf.envelope);
+  report.networks = describeNetworks(ovf.envelope);
+  report.warnings.push(...pkg.warnings, ...ovf.warnings);
+  report.notes.push(...ovf.notes);
+
+  const files = new Map<string, ByteSource>([[pkg.descriptorName, pkg.descriptor]]);
+  report.files.push(containerFileReport(pkg.descriptorName, pkg.descriptor, 'descriptor'));
+  for (const resolved of await resolveReferences(declaredFiles(ovf.envelope), pkg.find)) {
+    report.files.push(resolved.report);
+    report.warnings.push(...resolved.warnings);
+    if (!resolved.source) continue;
+    files.set(resolved.declared.href, resolved.source);
+    if (resolved.declared.role === 'disk') {
+      report.diskImages.push(await describeDiskImage(resolved.source, resolved.declared.compression === 'gzip'));
+    }
+  }
+
+  const appliance: Appliance = { kind: pkg.kind, input: pkg.input, files, manifest: null, report };
+  if (pkg.manifest) await attachManifest(appliance, pkg.manifest, pkg.certificate);
+  else if (pkg.certificate) report.warnings.push(`${pkg.certificate.name} is present but there is no manifest for it to sign`);
+  return appliance;
+}
+
+async function attachManifest(appliance: Appliance, manifest: ByteSource, certificate: ByteSource | null): Promise<void> {
+  const { report } = appliance;
+  report.files.push(containerFileReport(manifest.name, manifest, 'manifest'));
+  if (certificate) report.files.push(containerFileReport(certificate.name, certificate, 'certificate'));
+  if (manifest.size > MAX_MANIFEST_BYTES) {
+    throw new VmferryError('corrupt', `The manifest is ${manifest.size} bytes, far more than a list of digests`, { file: manifest.name });
+  }
+  const text = new TextDecoder().decode(await readExact(manifest, 0, manifest.size, 'manifest'));
+  const entries = parseManifest(text, manifest.name);
+  const mustCover = report.files.filter((f) => f.role !== 'manifest' && f.role !== 'certificate').map((f) => f.name);
+  appliance.manifest = { entries, mustCover };
+  report.manifest = {
+    file: manifest.name,
+    algorithm: manifestAlgorithm(entries),
+    ok: null,
+    mismatches: [],
+    certificate: certificate?.name ?? null,
+  };
+}
+
+function containerFileReport(name: string, source: ByteSource, role: 'descriptor' | 'manifest' | 'certificate') {
+  return { name, size: source.size, declaredSize: null, role, present: true, compression: null, chunks: 0 };
+}
