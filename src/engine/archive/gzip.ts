@@ -1,0 +1,5 @@
+/** gzip (RFC 1952) for compressed members (`ovf:compression="gzip"`, `.vmdk.gz`) and compressed XVAs. */
+export { isGzip, looksLikeGzipMemberAt, readGzipSizeHint } from './gzip-header';
+export { gunzipChunks, type GunzipOptions } from './gunzip';
+export { nativeGzipDecompressor, type GzipDecompressor } from './gunzip-run';
+export { GzipReader, type GzipReaderOptions } from './gzip-reader';

@@ -1,0 +1,15 @@
+/** The archive layer: tar read (ustar, pax, GNU) without copying member data, streaming tar write, gzip. */
+export { listTar, type TarListing, type TarMember, type TarMemberType } from './tar-reader';
+export { looksLikeTar, readTarHeaderName } from './tar-header';
+export { TarWriter, type TarEntryOptions } from './tar-writer';
+export { assertSafeMemberName, isMacMetadata, normaliseMemberName, unsafeNameReason } from './member-name';
+export {
+  gunzipChunks,
+  GzipReader,
+  isGzip,
+  nativeGzipDecompressor,
+  readGzipSizeHint,
+  type GunzipOptions,
+  type GzipDecompressor,
+  type GzipReaderOptions,
+} from './gzip';
