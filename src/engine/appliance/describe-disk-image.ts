@@ -3,12 +3,15 @@ import { GzipReader } from '../archive/gzip';
 import { detectDisk, probeInputOf, type ProbeInput } from '../disk/detect';
 import type { DiskImageReport } from './report';
 
-/** What a disk file is, by content; a gzipped file (`ovf:compression="gzip"`, `.vmdk.gz`) is looked at inside. */
-export async function describeDiskImage(source: ByteSource, compressed: boolean): Promise<DiskImageReport> {
+/**
+ * What a disk file is, by content; a gzipped file (`ovf:compression="gzip"`, `.vmdk.gz`) is looked at inside.
+ * `name` is what the package calls the file (an href), where that differs from the source's own name.
+ */
+export async function describeDiskImage(source: ByteSource, compressed: boolean, name = source.name): Promise<DiskImageReport> {
   const input: ProbeInput = compressed ? gzipProbeInput(source) : probeInputOf(source);
   const detected = await detectDisk(input);
   return {
-    file: source.name,
+    file: name,
     format: detected?.format ?? 'unknown',
     subformat: detected?.subformat ?? null,
     virtualSizeBytes: detected?.virtualSize ?? null,

@@ -3,7 +3,7 @@ import { listTar, type TarMember } from '../archive/tar-reader';
 import type { ByteSource } from '../io/byte-source';
 import { resolveRelative } from '../io/file-set';
 import type { Appliance } from './appliance';
-import { openOvfPackage } from './open-ovf';
+import { openOvfPackage, type NamedFile } from './open-ovf';
 import { openXvaListing } from './open-xva';
 
 /**
@@ -37,11 +37,15 @@ export async function openTarArchive(input: ByteSource): Promise<Appliance> {
     input,
     descriptor: descriptor.source,
     descriptorName: descriptor.name,
-    manifest: companion('.mf')?.source ?? null,
-    certificate: companion('.cert')?.source ?? null,
+    manifest: named(companion('.mf')),
+    certificate: named(companion('.cert')),
     find: async (href) => byName.get(resolveRelative(href, descriptor.name))?.source ?? null,
     warnings,
   });
+}
+
+function named(member: TarMember | undefined): NamedFile | null {
+  return member ? { name: member.name, source: member.source } : null;
 }
 
 function onlyOne(members: readonly TarMember[], extension: string): TarMember | undefined {

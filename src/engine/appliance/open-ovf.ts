@@ -10,6 +10,11 @@ import { resolveReferences, type FindFile } from './resolve-references';
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
+export interface NamedFile {
+  name: string;
+  source: ByteSource;
+}
+
 export interface OvfPackage {
   kind: Extract<InputKind, 'ova' | 'ovf'>;
   /** The OVA, or the descriptor itself for an OVF folder. */
@@ -17,8 +22,9 @@ export interface OvfPackage {
   descriptor: ByteSource;
   /** The name the package (and its manifest) uses for the descriptor. */
   descriptorName: string;
-  manifest: ByteSource | null;
-  certificate: ByteSource | null;
+  /** The manifest and certificate with the names the package uses for them. */
+  manifest: NamedFile | null;
+  certificate: NamedFile | null;
   find: FindFile;
   /** Problems the container noticed (member order, AppleDouble entries...). */
   warnings: string[];
@@ -48,7 +54,7 @@ export async function openOvfPackage(pkg: OvfPackage): Promise<Appliance> {
     if (!resolved.source) continue;
     files.set(resolved.declared.href, resolved.source);
     if (resolved.declared.role === 'disk') {
-      report.diskImages.push(await describeDiskImage(resolved.source, resolved.declared.compression === 'gzip'));
+      report.diskImages.push(await describeDiskImage(resolved.source, resolved.declared.compression === 'gzip', resolved.declared.href));
     }
   }
 
@@ -58,15 +64,16 @@ export async function openOvfPackage(pkg: OvfPackage): Promise<Appliance> {
   return appliance;
 }
 
-async function attachManifest(appliance: Appliance, manifest: ByteSource, certificate: ByteSource | null): Promise<void> {
+async function attachManifest(appliance: Appliance, manifest: NamedFile, certificate: NamedFile | null): Promise<void> {
   const { report } = appliance;
-  report.files.push(containerFileReport(manifest.name, manifest, 'manifest'));
-  if (certificate) report.files.push(containerFileReport(certificate.name, certificate, 'certificate'));
-  if (manifest.size > MAX_MANIFEST_BYTES) {
-    throw new VmferryError('corrupt', `The manifest is ${manifest.size} bytes, far more than a list of digests`, { file: manifest.name });
+  report.files.push(containerFileReport(manifest.name, manifest.source, 'manifest'));
+  if (certificate) report.files.push(containerFileReport(certificate.name, certificate.source, 'certificate'));
+  const { source } = manifest;
+  if (source.size > MAX_MANIFEST_BYTES) {
+    throw new VmferryError('corrupt', `The manifest is ${source.size} bytes, far more than a list of digests`, { file: source.name });
   }
-  const text = new TextDecoder().decode(await readExact(manifest, 0, manifest.size, 'manifest'));
-  const entries = parseManifest(text, manifest.name);
+  const text = new TextDecoder().decode(await readExact(source, 0, source.size, 'manifest'));
+  const entries = parseManifest(text, source.name);
   const mustCover = report.files.filter((f) => f.role !== 'manifest' && f.role !== 'certificate').map((f) => f.name);
   appliance.manifest = { entries, mustCover };
   report.manifest = {

@@ -53,15 +53,19 @@ async function choosePrimary(entries: readonly ByteSource[]): Promise<{ input: B
 }
 
 async function openOvfFolder(descriptor: ByteSource, files: FileSet): Promise<Appliance> {
-  const base = descriptor.name.replace(/\.ovf$/i, '');
-  const baseName = descriptor.name.slice(descriptor.name.lastIndexOf('/') + 1);
+  const fileName = descriptor.name.slice(descriptor.name.lastIndexOf('/') + 1);
+  const base = fileName.replace(/\.ovf$/i, '');
+  const sibling = async (name: string) => {
+    const source = await files.find(name, descriptor.name);
+    return source ? { name, source } : null;
+  };
   return openOvfPackage({
     kind: 'ovf',
     input: descriptor,
     descriptor,
-    descriptorName: baseName,
-    manifest: await files.find(`${base.slice(base.lastIndexOf('/') + 1)}.mf`, descriptor.name),
-    certificate: await files.find(`${base.slice(base.lastIndexOf('/') + 1)}.cert`, descriptor.name),
+    descriptorName: fileName,
+    manifest: await sibling(`${base}.mf`),
+    certificate: await sibling(`${base}.cert`),
     find: (href) => files.find(href, descriptor.name),
     warnings: [],
   });

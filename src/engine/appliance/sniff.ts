@@ -23,6 +23,8 @@ export function looksLikeOvfXml(head: Uint8Array): boolean {
     .replace(/^\uFEFF/, '')
     .replace(/<\?[\s\S]*?\?>/g, '')
     .replace(/<!--[\s\S]*?-->/g, '')
+    // A DOCTYPE is still an OVF candidate: the reader then refuses it with a clear message (no entity expansion).
+    .replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '')
     .trimStart();
   return /^<([\w.-]+:)?Envelope[\s>/]/.test(withoutProlog);
 }
