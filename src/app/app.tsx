@@ -7,6 +7,7 @@ import { ApplianceView } from './appliance/appliance-view';
 import type { ManifestCheck } from './appliance/manifest-panel';
 import { OpenScreen } from './open/open-screen';
 import { OpeningScreen } from './opening-screen';
+import { TopBar } from './top-bar';
 import { UpdateBanner } from './update-banner';
 import { usePageDrop } from './use-page-drop';
 import { useServiceWorker } from './use-service-worker';
@@ -83,6 +84,7 @@ export function App({ engine }: { engine: EngineBridge }) {
   return (
     <>
       <UpdateBanner sw={sw} busy={busy} />
+      <TopBar />
       {screen.name === 'open' && (
         <OpenScreen
           busy={busy}

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { EngineApi, ProgressCallback } from '../engine/appliance/engine-api';
+import type { EngineApi, Progress, ProgressCallback } from '../engine/appliance/engine-api';
 import type { ApplianceReport, ManifestReport } from '../engine/appliance/report';
 import { abortedError } from '../engine/errors';
 import type { NamedBlob } from '../engine/io/file-set';
@@ -69,9 +69,18 @@ export class EngineBridge {
   ): Promise<ManifestReport | null> {
     return this.enqueue(options.signal, async (api) => {
       const handle = await this.handleIn(api, opened, options.signal);
+      const { onProgress } = options;
+      // Progress travels on the callback's own MessageChannel and the result on the worker's, and two ports
+      // are not ordered: the last progress message can arrive after the result. Drop it then, or the caller
+      // would go back to "running" after it finished.
+      let settled = false;
       // The worker releases this proxy in `finally` (comlink#590): each proxied callback holds a port open.
-      const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
-      return this.guard(api.checkManifest(handle, progress), options.signal);
+      const progress = onProgress ? Comlink.proxy((p: Progress) => settled || onProgress(p)) : undefined;
+      try {
+        return await this.guard(api.checkManifest(handle, progress), options.signal);
+      } finally {
+        settled = true;
+      }
     });
   }
 

@@ -2,7 +2,7 @@
 export function Warnings({ warnings }: { warnings: string[] }) {
   if (warnings.length === 0) return null;
   return (
-    <section class="warnings" role="alert" aria-labelledby="warnings-title">
+    <section class="warnings" aria-labelledby="warnings-title">
       <h2 id="warnings-title">
         {warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`}
       </h2>

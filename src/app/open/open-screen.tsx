@@ -15,12 +15,14 @@ export function OpenScreen({ busy, error, onFiles, onError, onDismissError }: {
   return (
     <main class="open-screen" aria-labelledby="open-title">
       <h1 id="open-title">Open a virtual appliance</h1>
-      <p class="lead">
-        Drop it anywhere on this page, or choose it. Nothing is uploaded: everything is read on this computer.
-      </p>
-      <div class="actions">
-        <PickerButton folder={false} label="Open file(s)…" disabled={busy} onFiles={onFiles} onError={onError} />
-        <PickerButton folder label="Open folder…" disabled={busy} onFiles={onFiles} onError={onError} />
+      <div class="drop-hint">
+        <p class="lead">
+          Drop it anywhere on this page, or choose it. Nothing is uploaded: everything is read on this computer.
+        </p>
+        <div class="actions">
+          <PickerButton folder={false} label="Open file(s)…" disabled={busy} onFiles={onFiles} onError={onError} />
+          <PickerButton folder label="Open folder…" disabled={busy} onFiles={onFiles} onError={onError} />
+        </div>
       </div>
       <p class="hint">
         You can open an <code>.ova</code>; an <code>.ovf</code> together with its files (select them all, or open
