@@ -67,7 +67,7 @@ describeWithTools(['qemu-img', 'tar'], 'vmferry inspect and verify on a vSphere 
     const bad = tempDir('cli-bad');
     for (const f of ['vmw.ovf', 'vmw.mf', 'input.vmdk']) copyFileSync(join(dir, f), join(bad, f));
     const disk = readFileSync(join(bad, 'input.vmdk'));
-    disk[disk.length - 2000] ^= 0xff;
+    disk[disk.length - 2000]! ^= 0xff;
     writeFileSync(join(bad, 'input.vmdk'), disk);
     const tampered = gnuTar(bad, 'bad.ova', ['vmw.ovf', 'vmw.mf', 'input.vmdk']);
     const report = JSON.parse(vmferry('inspect', tampered, '--json').stdout);

@@ -71,7 +71,7 @@ describe('checkManifestEntries', () => {
 
   it('names each file whose digest differs, each listed file that is missing, and each file not listed', async () => {
     const tampered = disk.slice();
-    tampered[8_999_999] ^= 1;
+    tampered[8_999_999]! ^= 1;
     const entries = parseManifest(`SHA256(disk1.vmdk)= ${sha('sha256', tampered)}\nSHA256(gone.iso)= ${'0'.repeat(64)}\n`, 'a.mf');
     const mismatches = await checkManifestEntries(entries, files, ['a.ovf', 'disk1.vmdk']);
     expect(mismatches).toEqual([
