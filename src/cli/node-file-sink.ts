@@ -8,6 +8,7 @@ import type { ByteSink } from '../engine/io/byte-sink';
  */
 export class NodeFileSink implements ByteSink {
   private finished = false;
+  private position = 0;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -28,15 +29,23 @@ export class NodeFileSink implements ByteSink {
   async write(chunk: Uint8Array): Promise<void> {
     let done = 0;
     while (done < chunk.length) {
-      const { bytesWritten } = await this.handle.write(chunk, done, chunk.length - done);
+      const { bytesWritten } = await this.handle.write(chunk, done, chunk.length - done, this.position + done);
       done += bytesWritten;
     }
+    this.position += chunk.length;
+  }
+
+  /** Leaves a hole: the file system stores nothing for it, as `qemu-img convert` does for raw output. */
+  async skipZeros(length: number): Promise<void> {
+    this.position += length;
   }
 
   async close(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
     try {
+      // A trailing hole has no bytes written after it; setting the size makes it part of the file.
+      await this.handle.truncate(this.position);
       await this.handle.sync();
       await this.handle.close();
       await rename(this.partialPath, this.finalPath);

@@ -142,8 +142,15 @@ function probeVdi(head: Uint8Array): DetectedDisk {
 async function probeRaw(input: ProbeInput, head: Uint8Array): Promise<DetectedDisk | null> {
   if (input.size === null || input.size % SECTOR !== 0 || input.size === 0) return null;
   const signature = await rawSignature(input, head);
-  return signature ? { format: 'raw', subformat: signature, virtualSize: input.size, notes: [] } : null;
+  if (signature) return { format: 'raw', subformat: signature, virtualSize: input.size, notes: [] };
+  // Raw data has no signature of its own; a whole number of sectors named as a raw image is taken at its word.
+  if (RAW_NAME.test(input.name)) {
+    return { format: 'raw', subformat: null, virtualSize: input.size, notes: ['no partition table or filesystem recognised'] };
+  }
+  return null;
 }
+
+const RAW_NAME = /\.(img|raw|dd|bin)$/i;
 
 async function rawSignature(input: ProbeInput, head: Uint8Array): Promise<string | null> {
   if (latin1(head.subarray(512, 520)) === 'EFI PART') return 'gpt';

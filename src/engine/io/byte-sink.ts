@@ -9,6 +9,8 @@ export interface ByteSink {
   write(chunk: Uint8Array): Promise<void>;
   close(): Promise<void>;
   abort(reason?: unknown): Promise<void>;
+  /** Optional: advances over `length` zero bytes without writing them (a hole in a sparse file). */
+  skipZeros?(length: number): Promise<void>;
 }
 
 /** Bytes written so far; wraps any sink. */
@@ -24,6 +26,11 @@ export class CountingSink implements ByteSink {
   async write(chunk: Uint8Array): Promise<void> {
     await this.inner.write(chunk);
     this.bytesWritten += chunk.length;
+  }
+
+  async skipZeros(length: number): Promise<void> {
+    await writeZeros(this.inner, length);
+    this.bytesWritten += length;
   }
 
   close(): Promise<void> {
@@ -70,5 +77,18 @@ export class MemorySink implements ByteSink {
       at += c.length;
     }
     return out;
+  }
+}
+
+/**
+ * Writes `length` zero bytes. A sink that can leave a hole (a Node file: seek forward, set the size on close)
+ * implements `skipZeros`; any other sink gets real zeros in bounded chunks.
+ */
+export async function writeZeros(sink: ByteSink, length: number): Promise<void> {
+  if (length <= 0) return;
+  if (sink.skipZeros) return sink.skipZeros(length);
+  const zeros = new Uint8Array(Math.min(length, 1024 * 1024));
+  for (let left = length; left > 0; left -= zeros.length) {
+    await sink.write(left >= zeros.length ? zeros : zeros.subarray(0, left));
   }
 }

@@ -95,10 +95,17 @@ describeWithTools(['qemu-img', 'sfdisk', 'mke2fs'], 'detectDisk against images m
     expect((await detectFile(child))!.notes.join()).toMatch(/backing file/);
   });
 
+  it('raw data without any signature counts as a disk only when named as a raw image', async () => {
+    writeFileSync(join(dir, 'blank.img'), Buffer.alloc(8192, 7));
+    expect(await detectFile(join(dir, 'blank.img'))).toMatchObject({ format: 'raw', subformat: null, virtualSize: 8192 });
+    writeFileSync(join(dir, 'odd.img'), Buffer.alloc(8191, 7));
+    expect(await detectFile(join(dir, 'odd.img'))).toBeNull();
+  });
+
   it('text, random bytes and an empty file are not disks', async () => {
     writeFileSync(join(dir, 'notes.txt'), 'hello\n'.repeat(200));
-    writeFileSync(join(dir, 'random.bin'), Buffer.alloc(4096, 7));
+    writeFileSync(join(dir, 'random.dat'), Buffer.alloc(4096, 7));
     writeFileSync(join(dir, 'empty.img'), '');
-    for (const name of ['notes.txt', 'random.bin', 'empty.img']) expect(await detectFile(join(dir, name))).toBeNull();
+    for (const name of ['notes.txt', 'random.dat', 'empty.img']) expect(await detectFile(join(dir, name))).toBeNull();
   });
 });

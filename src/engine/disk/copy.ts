@@ -1,0 +1,66 @@
+import { VmferryError, throwIfAborted } from '../errors';
+import { CountingSink, type ByteSink } from '../io/byte-sink';
+import type { OutputFormat, WriterOptions } from './disk-writer';
+import { dataBytesOf, scanUnits } from './unit-map';
+import type { VirtualDisk } from './virtual-disk';
+import { DISK_WRITERS } from './writers';
+
+export interface CopyProgress {
+  phase: 'scan' | 'write';
+  /** Virtual-disk bytes processed so far in this phase, out of `total`. */
+  done: number;
+  total: number;
+  /** Bytes per second over the phase so far. */
+  rate: number;
+}
+
+export interface CopyOptions extends WriterOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: CopyProgress) => void;
+}
+
+export interface CopyResult {
+  format: OutputFormat;
+  /** Bytes written to the sink. */
+  outputBytes: number;
+}
+
+/**
+ * Converts a disk: plans the output layout (scanning for data where the format needs tables up front), streams
+ * it into the sink in one forward pass, and commits the sink. Any failure or cancel aborts the sink, so no
+ * half-written output remains.
+ */
+export async function copyDisk(disk: VirtualDisk, format: OutputFormat, sink: ByteSink, options: CopyOptions = {}): Promise<CopyResult> {
+  const writer = DISK_WRITERS[format];
+  if (!writer) throw new VmferryError('unsupported', `Writing ${format} disks is not supported yet`, { file: sink.name });
+  const counted = new CountingSink(sink);
+  try {
+    const unitSize = writer.unitSize(disk);
+    let units = null;
+    if (unitSize !== null) {
+      const total = await dataBytesOf(disk);
+      const scan = progressReporter('scan', total, options.onProgress);
+      units = await scanUnits(disk, unitSize, { signal: options.signal, onProgress: scan });
+    }
+    throwIfAborted(options.signal);
+    const plan = writer.plan(disk, units, options);
+    const write = progressReporter('write', plan.dataBytes, options.onProgress);
+    await plan.write(counted, { signal: options.signal, onProgress: write });
+    if (plan.outputSize !== null && counted.bytesWritten !== plan.outputSize) {
+      throw new Error(`${format} writer planned ${plan.outputSize} bytes but wrote ${counted.bytesWritten}`);
+    }
+    await sink.close();
+    return { format, outputBytes: counted.bytesWritten };
+  } catch (error) {
+    await sink.abort(error).catch(() => undefined);
+    throw error;
+  }
+}
+
+function progressReporter(phase: CopyProgress['phase'], total: number, report?: (p: CopyProgress) => void) {
+  const started = Date.now();
+  return (done: number) => {
+    const seconds = (Date.now() - started) / 1000;
+    report?.({ phase, done, total, rate: seconds > 0 ? done / seconds : 0 });
+  };
+}

@@ -1,0 +1,35 @@
+import type { ByteSource } from '../../io/byte-source';
+import { clampDiskRead, type DiskExtent, type VirtualDisk } from '../virtual-disk';
+
+/**
+ * A raw image: the file is the disk. Nothing records where it is empty, so the whole disk is one `data` extent
+ * and zero detection finds the empty space. Also the model for a fixed VHD's data and a flat VMDK extent.
+ */
+export class RawDisk implements VirtualDisk {
+  readonly format = 'raw' as const;
+  readonly parent = null;
+  readonly blockSize = 64 * 1024;
+  readonly virtualSize: number;
+  readonly storedBytes: number;
+
+  constructor(
+    private readonly source: ByteSource,
+    readonly subformat: string | null = null,
+    virtualSize = source.size,
+  ) {
+    this.virtualSize = virtualSize;
+    this.storedBytes = source.size;
+  }
+
+  get name(): string {
+    return this.source.name;
+  }
+
+  async *allocation(): AsyncGenerator<DiskExtent> {
+    if (this.virtualSize > 0) yield { offset: 0, length: this.virtualSize, kind: 'data' };
+  }
+
+  read(offset: number, length: number): Promise<Uint8Array> {
+    return this.source.read(offset, clampDiskRead(this, offset, length));
+  }
+}

@@ -1,0 +1,108 @@
+import { throwIfAborted } from '../errors';
+import type { VirtualDisk } from './virtual-disk';
+import { isAllZero, ZERO_DETECT_GRANULARITY } from './zero';
+
+/**
+ * Which output units (a VHD block, a qcow2 cluster, a VMDK grain) hold any non-zero byte. Writers that must lay
+ * out tables before the data (VHD BAT, qcow2 L1/L2, VDI block map, sparse VMDK grain tables) plan from it, so
+ * their output size is known before a byte is written. One bit per unit: 2 TiB in 64 KiB units is 4 MiB.
+ */
+export class UnitMap {
+  readonly count: number;
+  private readonly bits: Uint8Array;
+  private present = 0;
+
+  constructor(
+    readonly unitSize: number,
+    readonly virtualSize: number,
+  ) {
+    this.count = Math.ceil(virtualSize / unitSize);
+    this.bits = new Uint8Array(Math.ceil(this.count / 8));
+  }
+
+  has(index: number): boolean {
+    return (this.bits[index >>> 3]! & (1 << (index & 7))) !== 0;
+  }
+
+  set(index: number): void {
+    if (this.has(index)) return;
+    this.bits[index >>> 3]! |= 1 << (index & 7);
+    this.present++;
+  }
+
+  /** How many units hold data. */
+  get dataUnits(): number {
+    return this.present;
+  }
+
+  /** The units holding data, in order. */
+  *indexes(): Generator<number> {
+    for (let byte = 0; byte < this.bits.length; byte++) {
+      const bits = this.bits[byte]!;
+      if (bits === 0) continue;
+      for (let bit = 0; bit < 8; bit++) if (bits & (1 << bit)) yield byte * 8 + bit;
+    }
+  }
+
+  /** Bytes of the virtual disk covered by unit `index` (the last unit may be short). */
+  unitLength(index: number): number {
+    return Math.min(this.unitSize, this.virtualSize - index * this.unitSize);
+  }
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  /** Source bytes examined so far (only data extents are read). */
+  onProgress?: (bytesRead: number) => void;
+  /** Bytes read per request; rounded to whole units. */
+  chunkSize?: number;
+}
+
+/** Bytes of `data` extents: the work a scan (and a copy) has to read. */
+export async function dataBytesOf(disk: VirtualDisk): Promise<number> {
+  let total = 0;
+  for await (const extent of disk.allocation()) if (extent.kind === 'data') total += extent.length;
+  return total;
+}
+
+/**
+ * Builds the unit map by reading only the `data` extents and testing each 4 KiB for zeros: unallocated and
+ * zero extents cost nothing, and data that happens to be all zeros is left out of sparse outputs, as qemu-img
+ * does with its default `-S 4k`.
+ */
+export async function scanUnits(disk: VirtualDisk, unitSize: number, options: ScanOptions = {}): Promise<UnitMap> {
+  const map = new UnitMap(unitSize, disk.virtualSize);
+  const chunk = Math.max(unitSize, Math.floor((options.chunkSize ?? 4 * 1024 * 1024) / unitSize) * unitSize);
+  let read = 0;
+  for await (const extent of disk.allocation()) {
+    if (extent.kind !== 'data') continue;
+    for (let offset = extent.offset; offset < extent.offset + extent.length; ) {
+      throwIfAborted(options.signal);
+      // Align reads to unit boundaries so a unit is tested from one buffer.
+      const end = Math.min(extent.offset + extent.length, (Math.floor(offset / chunk) + 1) * chunk);
+      const bytes = await disk.read(offset, end - offset);
+      markNonZero(map, offset, bytes);
+      read += bytes.length;
+      options.onProgress?.(read);
+      offset = end;
+    }
+  }
+  return map;
+}
+
+function markNonZero(map: UnitMap, offset: number, bytes: Uint8Array): void {
+  const step = Math.min(ZERO_DETECT_GRANULARITY, map.unitSize);
+  for (let at = 0; at < bytes.length; ) {
+    const unit = Math.floor((offset + at) / map.unitSize);
+    const unitEnd = Math.min(bytes.length, (unit + 1) * map.unitSize - offset);
+    if (!map.has(unit)) {
+      for (let probe = at; probe < unitEnd; probe += step) {
+        if (!isAllZero(bytes.subarray(probe, Math.min(unitEnd, probe + step)))) {
+          map.set(unit);
+          break;
+        }
+      }
+    }
+    at = unitEnd;
+  }
+}

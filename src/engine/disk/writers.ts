@@ -1,0 +1,7 @@
+import type { DiskWriter, OutputFormat } from './disk-writer';
+import { rawWriter } from './raw/raw-writer';
+
+/** One writer per output format; each format folder adds its entry here. */
+export const DISK_WRITERS: Partial<Record<OutputFormat, DiskWriter>> = {
+  raw: rawWriter,
+};
