@@ -1,18 +1,21 @@
 import { VmferryError } from '../engine/errors';
 import { UsageError } from './args';
+import { convert } from './commands/convert';
 import { inspect } from './commands/inspect';
 import { verify } from './commands/verify';
 
 const USAGE = `Usage:
   vmferry inspect INPUT [--json]      what is inside an OVA, OVF, XVA or disk image
   vmferry verify INPUT                check files, sizes and manifest digests
+  vmferry convert INPUT OUTPUT [--format vmdk|vmdk-sparse|vhd|vhd-fixed|vhdx|qcow2|vdi|raw] [--dry-run]
+                                      convert a disk (OUTPUT's extension picks the format)
   vmferry --help | --version
 
 INPUT is recognised by content: .ova, .ovf (its files next to it), .xva, or a disk image.
 Exit status: 0 success, 1 invalid input or a failed check, 2 usage error.
 `;
 
-const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = { inspect, verify };
+const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = { inspect, verify, convert };
 
 /** Runs one command and returns the exit status; every failure becomes a message on stderr, never a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {

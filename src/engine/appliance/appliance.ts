@@ -1,3 +1,4 @@
+import type { VirtualDisk } from '../disk/virtual-disk';
 import type { ByteSource } from '../io/byte-source';
 import type { ManifestEntry } from '../ovf/manifest';
 import type { ApplianceReport, InputKind } from './report';
@@ -12,6 +13,8 @@ export interface Appliance {
   input: ByteSource;
   /** Present files by the name the package uses for them (an OVF href, a tar member name). */
   files: Map<string, ByteSource>;
+  /** The disks that could be opened (with their chains), by the name the package uses for their file. */
+  disks: Map<string, VirtualDisk>;
   /** The manifest's entries and the names it must cover (the descriptor and every referenced file). */
   manifest: { entries: ManifestEntry[]; mustCover: string[] } | null;
   /** Everything the user is shown; built at open time, updated when the manifest is checked. */

@@ -1,3 +1,4 @@
+import type { VirtualDisk } from '../disk/virtual-disk';
 import { VmferryError } from '../errors';
 import type { ByteSource } from '../io/byte-source';
 import type { FileSet } from '../io/file-set';
@@ -17,7 +18,11 @@ export async function openDiskImage(input: ByteSource, files: FileSet): Promise<
   }
   const report = emptyReport(input.name, 'disk');
   const present = new Map<string, ByteSource>([[input.name, input]]);
-  report.diskImages.push(await describeDiskImage(input, false));
+  const described = await describeDiskImage(input, false, input.name, { find: (path, relativeTo) => files.find(path, relativeTo) });
+  report.diskImages.push(described.report);
+  const disks = new Map<string, VirtualDisk>();
+  if (described.disk) disks.set(input.name, described.disk);
+  else if (described.report.problem) report.warnings.push(described.report.problem);
   report.files.push({ name: input.name, size: input.size, declaredSize: null, role: 'disk', present: true, compression: null, chunks: 0 });
   for (const extent of await vmdkExtentFiles(input, detected.format)) {
     const source = await files.find(extent.file, input.name);
@@ -26,7 +31,7 @@ export async function openDiskImage(input: ByteSource, files: FileSet): Promise<
     else report.warnings.push(`Missing extent ${extent.file}: the VMDK descriptor ${input.name} refers to it but it is not next to it`);
   }
   report.warnings.push(...detected.notes.filter((note) => /encrypted|backing file/.test(note)).map((note) => `${input.name}: ${note}`));
-  return { kind: 'disk', input, files: present, manifest: null, report };
+  return { kind: 'disk', input, files: present, disks, manifest: null, report };
 }
 
 /** The separate extent files a text VMDK descriptor names (monolithicFlat, twoGbMaxExtent*, vmfs). */

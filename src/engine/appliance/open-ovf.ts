@@ -1,3 +1,4 @@
+import type { VirtualDisk } from '../disk/virtual-disk';
 import { VmferryError } from '../errors';
 import { readExact, type ByteSource } from '../io/byte-source';
 import { manifestAlgorithm, parseManifest } from '../ovf/manifest';
@@ -47,18 +48,24 @@ export async function openOvfPackage(pkg: OvfPackage): Promise<Appliance> {
   report.notes.push(...ovf.notes);
 
   const files = new Map<string, ByteSource>([[pkg.descriptorName, pkg.descriptor]]);
+  const disks = new Map<string, VirtualDisk>();
   report.files.push(containerFileReport(pkg.descriptorName, pkg.descriptor, 'descriptor'));
   for (const resolved of await resolveReferences(declaredFiles(ovf.envelope), pkg.find)) {
     report.files.push(resolved.report);
     report.warnings.push(...resolved.warnings);
     if (!resolved.source) continue;
     files.set(resolved.declared.href, resolved.source);
-    if (resolved.declared.role === 'disk') {
-      report.diskImages.push(await describeDiskImage(resolved.source, resolved.declared.compression === 'gzip', resolved.declared.href));
-    }
+    if (resolved.declared.role !== 'disk') continue;
+    const { href } = resolved.declared;
+    // Parents and extents of a disk are looked up next to the descriptor, like the disk itself.
+    const context = { find: (relativePath: string) => pkg.find(relativePath) };
+    const described = await describeDiskImage(resolved.source, resolved.declared.compression === 'gzip', href, context);
+    report.diskImages.push(described.report);
+    if (described.disk) disks.set(href, described.disk);
+    else if (described.report.problem) report.warnings.push(described.report.problem);
   }
 
-  const appliance: Appliance = { kind: pkg.kind, input: pkg.input, files, manifest: null, report };
+  const appliance: Appliance = { kind: pkg.kind, input: pkg.input, files, disks, manifest: null, report };
   if (pkg.manifest) await attachManifest(appliance, pkg.manifest, pkg.certificate);
   else if (pkg.certificate) report.warnings.push(`${pkg.certificate.name} is present but there is no manifest for it to sign`);
   return appliance;

@@ -30,5 +30,5 @@ export async function openXvaListing(input: ByteSource, members: readonly TarMem
   report.warnings.push(
     `${input.name} is an XenServer/XCP-ng export (XVA) with ${chunksByDisk.size} disk(s); VM Ferry lists its contents but cannot read its VM settings or disks yet`,
   );
-  return { kind: 'xva', input, files, manifest: null, report };
+  return { kind: 'xva', input, files, disks: new Map(), manifest: null, report };
 }

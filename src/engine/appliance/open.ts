@@ -79,14 +79,14 @@ async function openGzipped(input: ByteSource): Promise<Appliance> {
     const report = emptyReport(input.name, 'xva');
     report.files.push({ name: input.name, size: input.size, declaredSize: null, role: 'other', present: true, compression: 'gzip', chunks: 0 });
     report.warnings.push(`${input.name} is a gzip-compressed XenServer/XCP-ng export (XVA); VM Ferry recognises it but cannot read its VM settings or disks yet`);
-    return { kind: 'xva', input, files: new Map([[input.name, input]]), manifest: null, report };
+    return { kind: 'xva', input, files: new Map([[input.name, input]]), disks: new Map(), manifest: null, report };
   }
-  const image = await describeDiskImage(input, true);
+  const { report: image } = await describeDiskImage(input, true);
   if (image.format === 'unknown') {
     throw new VmferryError('unknown-format', 'A gzip file whose content is neither an XVA nor a disk image VM Ferry recognises', { file: input.name });
   }
   const report = emptyReport(input.name, 'disk');
   report.diskImages.push(image);
   report.files.push({ name: input.name, size: input.size, declaredSize: null, role: 'disk', present: true, compression: 'gzip', chunks: 0 });
-  return { kind: 'disk', input, files: new Map([[input.name, input]]), manifest: null, report };
+  return { kind: 'disk', input, files: new Map([[input.name, input]]), disks: new Map(), manifest: null, report };
 }

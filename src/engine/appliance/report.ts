@@ -47,6 +47,21 @@ export interface DiskImageReport {
   virtualSizeBytes: number | null;
   fileSizeBytes: number;
   compression: 'gzip' | null;
+  /** Bytes of the virtual disk that hold data (allocated, not known to be zero), through the whole chain. */
+  allocatedBytes: number | null;
+  /** The disk and the layers under it (snapshots, parents, backing files), top first; one entry when standalone. */
+  chain: DiskLayerReport[];
+  /** Why the disk cannot be read (a missing parent, an unsupported variant, a damaged table), naming the file; or null. */
+  problem: string | null;
+}
+
+export interface DiskLayerReport {
+  file: string;
+  format: string;
+  subformat: string | null;
+  virtualSizeBytes: number;
+  /** What this layer costs on disk: the bytes of its file(s). */
+  storedBytes: number;
 }
 
 export interface VirtualSystemReport {

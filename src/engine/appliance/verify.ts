@@ -30,7 +30,7 @@ export async function verifyAppliance(
     }
   }
   for (const image of report.diskImages) {
-    if (image.format === 'unknown') problems.push(`${image.file}: not a disk image format VM Ferry recognises`);
+    if (image.problem) problems.push(image.problem);
     else passed.push(`${image.file}: ${image.format}${image.subformat ? ` ${image.subformat}` : ''}`);
   }
   const manifest = await checkManifest(appliance, options);

@@ -1,6 +1,6 @@
 import { VmferryError, throwIfAborted } from '../errors';
 import { CountingSink, type ByteSink } from '../io/byte-sink';
-import type { OutputFormat, WriterOptions } from './disk-writer';
+import type { DiskWritePlan, OutputFormat, WriterOptions } from './disk-writer';
 import { dataBytesOf, scanUnits } from './unit-map';
 import type { VirtualDisk } from './virtual-disk';
 import { DISK_WRITERS } from './writers';
@@ -31,19 +31,9 @@ export interface CopyResult {
  * half-written output remains.
  */
 export async function copyDisk(disk: VirtualDisk, format: OutputFormat, sink: ByteSink, options: CopyOptions = {}): Promise<CopyResult> {
-  const writer = DISK_WRITERS[format];
-  if (!writer) throw new VmferryError('unsupported', `Writing ${format} disks is not supported yet`, { file: sink.name });
   const counted = new CountingSink(sink);
   try {
-    const unitSize = writer.unitSize(disk);
-    let units = null;
-    if (unitSize !== null) {
-      const total = await dataBytesOf(disk);
-      const scan = progressReporter('scan', total, options.onProgress);
-      units = await scanUnits(disk, unitSize, { signal: options.signal, onProgress: scan });
-    }
-    throwIfAborted(options.signal);
-    const plan = writer.plan(disk, units, options);
+    const plan = await planDiskCopy(disk, format, options, sink.name);
     const write = progressReporter('write', plan.dataBytes, options.onProgress);
     await plan.write(counted, { signal: options.signal, onProgress: write });
     if (plan.outputSize !== null && counted.bytesWritten !== plan.outputSize) {
@@ -55,6 +45,23 @@ export async function copyDisk(disk: VirtualDisk, format: OutputFormat, sink: By
     await sink.abort(error).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Decides the output layout: scans the disk for data where the writer lays out tables first (reading every
+ * data extent once), then asks the writer for its plan. `--dry-run` stops here.
+ */
+export async function planDiskCopy(disk: VirtualDisk, format: OutputFormat, options: CopyOptions = {}, outputName: string = format): Promise<DiskWritePlan> {
+  const writer = DISK_WRITERS[format];
+  if (!writer) throw new VmferryError('unsupported', `Writing ${format} disks is not supported yet`, { file: outputName });
+  const unitSize = writer.unitSize(disk);
+  let units = null;
+  if (unitSize !== null) {
+    const scan = progressReporter('scan', await dataBytesOf(disk), options.onProgress);
+    units = await scanUnits(disk, unitSize, { signal: options.signal, onProgress: scan });
+  }
+  throwIfAborted(options.signal);
+  return writer.plan(disk, units, options);
 }
 
 function progressReporter(phase: CopyProgress['phase'], total: number, report?: (p: CopyProgress) => void) {
