@@ -54,6 +54,8 @@ declare const __VMFERRY_VERSION__: string;
 main(process.argv.slice(2)).then(
   (status) => {
     process.exitCode = status;
+    // For `npm run bench`: the peak resident memory of this run, which is what the memory bound is about.
+    if (process.env.VMFERRY_REPORT_PEAK_RSS) process.stderr.write(`peak-rss-bytes ${process.resourceUsage().maxRSS * 1024}\n`);
   },
   (error: unknown) => {
     process.stderr.write(`vmferry: internal error: ${String(error)}\n`);

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// `npm run bench`: converts one test image between the main format pairs with vmferry and with
+// `qemu-img convert`, on the same files in the same run, and prints each pair's time ratio and vmferry's peak
+// memory. Speed and memory are measured here, never asserted in timed tests.
+//
+// The image is VIRTUAL_GIB of virtual disk with a mix of random data, explicitly written zeros and holes.
+// Override with BENCH_GIB=8 (virtual size) and BENCH_DATA_MIB=1024 (random data) to scale it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomFillSync } from 'node:crypto';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const VMFERRY = join(ROOT, 'dist-cli/vmferry.mjs');
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+const VIRTUAL = Number(process.env.BENCH_GIB ?? 4) * GiB;
+const DATA = Number(process.env.BENCH_DATA_MIB ?? 512) * MiB;
+const ZEROS = DATA / 2;
+
+const QEMU = {
+  raw: ['raw', []],
+  qcow2: ['qcow2', []],
+  vmdk: ['vmdk', ['-o', 'subformat=streamOptimized']],
+  'vmdk-sparse': ['vmdk', []],
+  vhd: ['vpc', ['-o', 'force_size=on']],
+  vhdx: ['vhdx', []],
+  vdi: ['vdi', []],
+};
+const EXTENSION = { raw: 'img', qcow2: 'qcow2', vmdk: 'vmdk', 'vmdk-sparse': 'vmdk', vhd: 'vhd', vhdx: 'vhdx', vdi: 'vdi' };
+
+const PAIRS = [
+  ['raw', 'qcow2'],
+  ['raw', 'vmdk'],
+  ['raw', 'vhd'],
+  ['raw', 'vhdx'],
+  ['qcow2', 'vmdk'],
+  ['vmdk', 'vhd'],
+  ['vhd', 'vhdx'],
+  ['vhdx', 'qcow2'],
+  ['vmdk-sparse', 'vdi'],
+  ['qcow2', 'raw'],
+];
+
+function makeImage(path) {
+  execFileSync('truncate', ['-s', String(VIRTUAL), path]);
+  const fd = openSync(path, 'r+');
+  const chunk = Buffer.alloc(8 * MiB);
+  // Random data in 8 MiB runs spread across the disk, zeros written in between, holes elsewhere.
+  const runs = DATA / chunk.length;
+  const stride = Math.floor(VIRTUAL / runs / MiB) * MiB;
+  for (let i = 0; i < runs; i++) {
+    randomFillSync(chunk);
+    writeSync(fd, chunk, 0, chunk.length, i * stride);
+    if (i % 2 === 0) writeSync(fd, Buffer.alloc(chunk.length), 0, chunk.length, i * stride + chunk.length);
+  }
+  closeSync(fd);
+}
+
+function timed(command, args, env = {}) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * MiB });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
+  return { seconds, stderr: result.stderr };
+}
+
+function qemuConvert(from, to, input, output) {
+  const [inFormat] = QEMU[from];
+  const [outFormat, outOptions] = QEMU[to];
+  return timed('qemu-img', ['convert', '-f', inFormat, '-O', outFormat, ...outOptions, input, output]);
+}
+
+function vmferryConvert(input, output, to) {
+  const run = timed('node', [VMFERRY, 'convert', input, output, '--format', to], { VMFERRY_REPORT_PEAK_RSS: '1' });
+  const rss = Number(/peak-rss-bytes (\d+)/.exec(run.stderr)?.[1] ?? NaN);
+  return { ...run, rss };
+}
+
+function compare(from, to, a, b) {
+  const result = spawnSync('qemu-img', ['compare', '-f', QEMU[from][0], '-F', QEMU[to][0], a, b], { encoding: 'utf8' });
+  return result.status === 0 ? 'identical' : `DIFFERENT: ${result.stdout.trim()}`;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vmferry-bench-'));
+try {
+  console.log(`vmferry bench: ${VIRTUAL / GiB} GiB virtual, ${DATA / MiB} MiB random data, ${ZEROS / MiB} MiB written zeros, the rest holes`);
+  console.log(`work dir ${dir}\n`);
+  const sources = { raw: join(dir, 'source.img') };
+  makeImage(sources.raw);
+  for (const format of new Set(PAIRS.map(([from]) => from))) {
+    if (format === 'raw') continue;
+    sources[format] = join(dir, `source-${format}.${EXTENSION[format]}`);
+    qemuConvert('raw', format, sources.raw, sources[format]);
+  }
+  const rows = [];
+  for (const [from, to] of PAIRS) {
+    const qemuOut = join(dir, `qemu-${from}-to-${to}.${EXTENSION[to]}`);
+    const oursOut = join(dir, `vmferry-${from}-to-${to}.${EXTENSION[to]}`);
+    const qemu = qemuConvert(from, to, sources[from], qemuOut);
+    const ours = vmferryConvert(sources[from], oursOut, to);
+    rows.push({
+      pair: `${from} → ${to}`,
+      qemu: qemu.seconds,
+      vmferry: ours.seconds,
+      ratio: ours.seconds / qemu.seconds,
+      rss: ours.rss,
+      qemuSize: statSync(qemuOut).size,
+      oursSize: statSync(oursOut).size,
+      check: compare(from, to, sources[from], oursOut),
+    });
+    rmSync(qemuOut);
+    rmSync(oursOut);
+  }
+  const pad = (text, width) => String(text).padEnd(width);
+  console.log(`${pad('pair', 22)}${pad('qemu-img s', 12)}${pad('vmferry s', 11)}${pad('ratio', 8)}${pad('peak RSS', 11)}${pad('qemu out', 12)}${pad('vmferry out', 13)}content`);
+  for (const row of rows) {
+    console.log(
+      `${pad(row.pair, 22)}${pad(row.qemu.toFixed(2), 12)}${pad(row.vmferry.toFixed(2), 11)}${pad(`${row.ratio.toFixed(2)}x`, 8)}` +
+        `${pad(`${Math.round(row.rss / MiB)} MiB`, 11)}${pad(`${Math.round(row.qemuSize / MiB)} MiB`, 12)}${pad(`${Math.round(row.oursSize / MiB)} MiB`, 13)}${row.check}`,
+    );
+  }
+  const worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  const peak = Math.max(...rows.map((r) => r.rss));
+  console.log(`\nslowest pair relative to qemu-img: ${worst.pair} at ${worst.ratio.toFixed(2)}x; highest peak RSS ${Math.round(peak / MiB)} MiB`);
+  if (rows.some((row) => row.check !== 'identical')) process.exitCode = 1;
+} finally {
+  if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+}
