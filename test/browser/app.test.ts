@@ -157,13 +157,17 @@ describeWithTools(['chromium', 'qemu-img', 'tar', 'sha256sum'], 'the app in Chro
     });
     await plain.goto(server.origin);
     await plain.getByRole('heading', { name: 'Open a virtual appliance' }).waitFor();
+    // Listen before anything else: Playwright turns file-chooser interception on asynchronously, and a chooser
+    // opened before that goes to the (headless, so cancelled) native dialog.
+    const chooserOpened = plain.waitForEvent('filechooser');
     let focused = '';
     for (let i = 0; i < 6 && focused !== 'Open file(s)…'; i++) {
       await plain.keyboard.press('Tab');
       focused = await plain.evaluate(() => document.activeElement?.textContent ?? '');
     }
     expect(focused).toBe('Open file(s)…');
-    const [chooser] = await Promise.all([plain.waitForEvent('filechooser'), plain.keyboard.press('Enter')]);
+    await plain.keyboard.press('Enter');
+    const chooser = await chooserOpened;
     expect(chooser.isMultiple()).toBe(true);
     await chooser.setFiles(fixtures.ova);
     await plain.locator('h1.input-name', { hasText: 'vm.ova' }).waitFor();

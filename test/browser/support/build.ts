@@ -28,7 +28,10 @@ export async function ensureBuilt(): Promise<void> {
       continue;
     }
     try {
-      if (!isFresh()) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+      // vitest sets NODE_ENV=test, and Vite honours an inherited NODE_ENV: without this the build would be a
+      // development build (import.meta.env.PROD false: no service worker registered, workbox debug logs).
+      const env = { ...process.env, NODE_ENV: 'production' };
+      if (!isFresh()) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env });
       return;
     } finally {
       rmSync(LOCK, { recursive: true, force: true });

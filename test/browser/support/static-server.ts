@@ -25,12 +25,21 @@ const TYPES: Record<string, string> = {
 
 export interface StaticServer {
   origin: string;
+  /** Bodies served instead of a file, by URL path: lets a test publish a "new version" of one file. */
+  overrides: Map<string, Uint8Array>;
   close(): Promise<void>;
 }
 
 export async function serveStatic(root: string, port = 0): Promise<StaticServer> {
+  const overrides = new Map<string, Uint8Array>();
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    const override = overrides.get(path);
+    if (override) {
+      response.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', 'Content-Length': override.length });
+      response.end(override);
+      return;
+    }
     let file = normalize(join(root, path));
     if (file !== root && !file.startsWith(root + sep)) {
       response.writeHead(403).end();
@@ -53,6 +62,7 @@ export async function serveStatic(root: string, port = 0): Promise<StaticServer>
   const { port: actual } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${actual}`,
+    overrides,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
