@@ -20,6 +20,8 @@ export interface Fixtures {
   truncatedOva: string;
   /** A folder holding vm.ovf, vm.mf and input.vmdk side by side (an unpacked OVF package). */
   ovfFolder: string;
+  /** A package whose disk is 256 MiB of zeros, with a correct manifest: hashing it takes a moment (cancel). */
+  bigOva(): string;
   /** A text file. */
   textFile: string;
   cleanup(): void;
@@ -66,5 +68,22 @@ export function makeFixtures(): Fixtures {
   const textFile = join(dir, 'notes.txt');
   writeFileSync(textFile, 'These are not the droids you are looking for.\n'.repeat(40));
 
-  return { dir, ova, tamperedOva, ovfFolder, truncatedOva, textFile, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const bigOva = () => {
+    const big = join(dir, 'big');
+    mkdirSync(big, { recursive: true });
+    const run = (command: string, args: string[]) =>
+      execFileSync(command, args, { cwd: big, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+    run('truncate', ['-s', '256M', 'input.vmdk']);
+    writeFileSync(join(big, 'vm.ovf'), descriptor.replace(/ovf:size="\d+"/, `ovf:size="${256 * 1024 * 1024}"`));
+    const manifest = run('sha256sum', ['vm.ovf', 'input.vmdk'])
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/^(\w+)\s+\*?(.+)$/, 'SHA256($2)= $1'));
+    writeFileSync(join(big, 'vm.mf'), manifest.join('\n') + '\n');
+    run('tar', ['--format=ustar', '-cf', '../big.ova', 'vm.ovf', 'vm.mf', 'input.vmdk']);
+    rmSync(big, { recursive: true, force: true });
+    return join(dir, 'big.ova');
+  };
+
+  return { dir, ova, tamperedOva, ovfFolder, truncatedOva, textFile, bigOva, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
