@@ -12,8 +12,9 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url:
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
-// Every navigation inside the scope (including the `file_handlers` action "/") gets the precached app shell.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+// Every navigation inside the scope (including the `file_handlers` action "/") gets the precached app shell,
+// except the download URLs a future streamed save will answer here (browser-platform notes, output ladder).
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/__download\//] }));
 
 // A new version waits until the page says so: the page offers "Reload" only when no job is running, and
 // sends this message when the user accepts. Never skipWaiting() on install: it would swap the app under a

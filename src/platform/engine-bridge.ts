@@ -84,14 +84,16 @@ export class EngineBridge {
     });
   }
 
-  /** Forgets an appliance in the worker; nothing to do when that worker is already gone. */
+  /** Forgets an appliance in the worker; nothing to do (and no worker started) when that worker is gone. */
   close(opened: OpenedAppliance): Promise<void> {
     const known = this.handles.get(opened);
     this.handles.delete(opened);
     if (!known) return Promise.resolve();
-    return this.enqueue(undefined, async (api) => {
-      if (known.generation === this.generation) await this.guard(api.close(known.handle), undefined);
+    const run = this.queue.then(async () => {
+      if (this.api && known.generation === this.generation) await this.guard(this.api.close(known.handle), undefined);
     });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Stops the worker now; pending calls fail. */

@@ -193,10 +193,17 @@ describe('EngineBridge', () => {
     expect(errorCodeOf(error)).toBe('aborted');
     expect(workers[0]!.terminated).toBe(true);
 
-    const again = await bridge.checkManifest(opened);
+    // Closing an appliance whose worker is gone does not start a worker just to forget it.
+    const another = await bridge.open(files);
+    await bridge.checkManifest(another, { signal: AbortSignal.abort() }).catch(() => undefined);
+    bridge.terminate();
+    await bridge.close(another);
     expect(workers).toHaveLength(2);
-    expect(again?.file).toBe('handle 101');
-    expect(opensPerWorker).toEqual([1, 1]);
+
+    const again = await bridge.checkManifest(opened);
+    expect(workers).toHaveLength(3);
+    expect(again?.file).toBe('handle 102');
+    expect(opensPerWorker).toEqual([1, 1, 1]);
     bridge.terminate();
   });
 
