@@ -15,6 +15,7 @@ export function OpenScreen({ busy, error, onFiles, onError, onDismissError }: {
   return (
     <main class="open-screen" aria-labelledby="open-title">
       <h1 id="open-title">Open a virtual appliance</h1>
+      {error && <ErrorMessage title="Could not open" message={error} onDismiss={onDismissError} />}
       <div class="drop-hint">
         <p class="lead">
           Drop it anywhere on this page, or choose it. Nothing is uploaded: everything is read on this computer.
@@ -29,7 +30,6 @@ export function OpenScreen({ busy, error, onFiles, onError, onDismissError }: {
         their folder); an <code>.xva</code>; or a disk image: <code>.vmdk</code>, <code>.vhd</code>,{' '}
         <code>.vhdx</code>, <code>.qcow2</code>, <code>.vdi</code>, <code>.img</code>.
       </p>
-      {error && <ErrorMessage title="Could not open" message={error} onDismiss={onDismissError} />}
     </main>
   );
 }
