@@ -1,0 +1,50 @@
+import type { ByteSink } from '../../io/byte-sink';
+
+/**
+ * Gathers the many small pieces a table-building writer emits (64 KiB clusters, table entries) into writes of
+ * about 1 MiB, so the sink sees few large writes. Each flush hands over a fresh buffer, so a sink may keep it.
+ */
+export class BatchedSink {
+  private buffer: Uint8Array;
+  private used = 0;
+  /** Bytes handed to `write` so far (flushed or not): the position in the output. */
+  position = 0;
+
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly batchSize = 1024 * 1024,
+  ) {
+    this.buffer = new Uint8Array(batchSize);
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    this.position += bytes.length;
+    if (bytes.length >= this.batchSize) {
+      await this.flush();
+      await this.sink.write(bytes);
+      return;
+    }
+    if (this.used + bytes.length > this.batchSize) await this.flush();
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  /** Zero bytes (the buffer is zeroed on allocation, so this only advances). */
+  async zeros(length: number): Promise<void> {
+    while (length > 0) {
+      if (this.used === this.batchSize) await this.flush();
+      const step = Math.min(length, this.batchSize - this.used);
+      this.used += step;
+      this.position += step;
+      length -= step;
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    const full = this.buffer.subarray(0, this.used);
+    this.buffer = new Uint8Array(this.batchSize);
+    this.used = 0;
+    await this.sink.write(full);
+  }
+}

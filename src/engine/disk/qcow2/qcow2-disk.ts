@@ -1,0 +1,183 @@
+import { VmferryError } from '../../errors';
+import type { ByteSource } from '../../io/byte-source';
+import { layerOver, readFromParent } from '../allocation';
+import { clampDiskRead, type DiskExtent, type ExtentKind, type VirtualDisk } from '../virtual-disk';
+import { inflateRaw, InflateError } from './inflate-raw';
+import type { Qcow2ClusterMap } from './qcow2-cluster-map';
+import { subclusterKind, type ClusterMapping } from './qcow2-l2-entry';
+
+/**
+ * A qcow2 image as a VirtualDisk: reads go cluster by cluster through the L1/L2 tables, with runs of clusters
+ * that are contiguous in the file merged into one read; unallocated clusters (and subclusters) come from the
+ * backing file, or are zeros (qemu docs/interop/qcow2.txt, end of "Cluster mapping").
+ */
+export class Qcow2Disk implements VirtualDisk {
+  readonly format = 'qcow2' as const;
+  readonly blockSize: number;
+  readonly storedBytes: number;
+  private lastInflated: { cluster: number; bytes: Uint8Array } | null = null;
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly map: Qcow2ClusterMap,
+    readonly virtualSize: number,
+    readonly subformat: string,
+    readonly parent: VirtualDisk | null,
+    /** Facts worth telling the user (dirty bit, internal snapshots, backing file). */
+    readonly notes: readonly string[],
+    /** null when compressed clusters can be read; otherwise why not (zstd). */
+    private readonly compressionProblem: string | null,
+  ) {
+    this.blockSize = map.clusterSize;
+    this.storedBytes = source.size;
+  }
+
+  get name(): string {
+    return this.source.name;
+  }
+
+  private get subclusterSize(): number {
+    return this.map.clusterSize / 32;
+  }
+
+  allocation(): AsyncIterable<DiskExtent> {
+    return layerOver(this.ownExtents(), this.parent, this.virtualSize);
+  }
+
+  /** This layer's own extents, cluster by cluster (merged by layerOver). */
+  private async *ownExtents(): AsyncGenerator<DiskExtent> {
+    const { clusterSize, l2Entries } = this.map;
+    const clusters = Math.ceil(this.virtualSize / clusterSize);
+    for (let first = 0; first < clusters; first += l2Entries) {
+      const extents: DiskExtent[] = [];
+      const push = (offset: number, length: number, kind: ExtentKind) => {
+        const last = extents[extents.length - 1];
+        if (last && last.kind === kind && last.offset + last.length === offset) last.length += length;
+        else extents.push({ offset, length, kind });
+      };
+      await this.map.forEachCluster(first, Math.min(l2Entries, clusters - first), (cluster, mapping) => {
+        const start = cluster * clusterSize;
+        const length = Math.min(clusterSize, this.virtualSize - start);
+        if (mapping.kind !== 'subclusters') {
+          push(start, length, mapping.kind === 'compressed' ? 'data' : mapping.kind);
+          return;
+        }
+        const step = this.subclusterSize;
+        for (let sub = 0; sub * step < length; sub++) {
+          push(start + sub * step, Math.min(step, length - sub * step), subclusterKind(mapping, sub, () => this.where(cluster), this.name));
+        }
+      });
+      yield* extents;
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const count = clampDiskRead(this, offset, length);
+    const out = new Uint8Array(count);
+    if (count === 0) return out;
+    const { clusterSize } = this.map;
+    const end = offset + count;
+    const plan = new ReadPlan();
+    const compressed: { cluster: number; hostOffset: number; length: number; from: number; to: number; at: number }[] = [];
+    const firstCluster = Math.floor(offset / clusterSize);
+    const lastCluster = Math.floor((end - 1) / clusterSize);
+    await this.map.forEachCluster(firstCluster, lastCluster - firstCluster + 1, (cluster, mapping) => {
+      const clusterStart = cluster * clusterSize;
+      const from = Math.max(offset, clusterStart);
+      const to = Math.min(end, clusterStart + clusterSize);
+      switch (mapping.kind) {
+        case 'unallocated':
+          if (this.parent) plan.fromParent(from - offset, from, to - from);
+          break;
+        case 'zero':
+          break;
+        case 'data':
+          plan.fromFile(from - offset, mapping.hostOffset + (from - clusterStart), to - from);
+          break;
+        case 'compressed':
+          compressed.push({ cluster, hostOffset: mapping.hostOffset, length: mapping.compressedLength, from, to, at: from - offset });
+          break;
+        case 'subclusters':
+          this.planSubclusters(plan, mapping, cluster, clusterStart, from, to, offset);
+          break;
+      }
+    });
+    const reads = plan.runs.map(async (run) => {
+      if (run.fromParent) {
+        out.set(await readFromParent(this.parent, run.position, run.length), run.at);
+      } else {
+        // Past the end of the file a cluster reads as zeros (see Qcow2ClusterMap).
+        out.set(await this.source.read(run.position, run.length), run.at);
+      }
+    });
+    await Promise.all(reads);
+    for (const piece of compressed) {
+      const bytes = await this.inflate(piece.cluster, piece.hostOffset, piece.length);
+      const clusterStart = piece.cluster * clusterSize;
+      out.set(bytes.subarray(piece.from - clusterStart, piece.to - clusterStart), piece.at);
+    }
+    return out;
+  }
+
+  private planSubclusters(plan: ReadPlan, mapping: ClusterMapping, cluster: number, clusterStart: number, from: number, to: number, offset: number): void {
+    const step = this.subclusterSize;
+    for (let at = from; at < to; ) {
+      const sub = Math.floor((at - clusterStart) / step);
+      const stop = Math.min(to, clusterStart + (sub + 1) * step);
+      const kind = subclusterKind(mapping, sub, () => this.where(cluster), this.name);
+      if (kind === 'data') plan.fromFile(at - offset, mapping.hostOffset + (at - clusterStart), stop - at);
+      else if (kind === 'unallocated' && this.parent) plan.fromParent(at - offset, at, stop - at);
+      at = stop;
+    }
+  }
+
+  /** Decompresses one cluster (the last one is kept: sequential reads often cut a cluster in two). */
+  private async inflate(cluster: number, hostOffset: number, length: number): Promise<Uint8Array> {
+    if (this.lastInflated?.cluster === cluster) return this.lastInflated.bytes;
+    if (this.compressionProblem) {
+      throw new VmferryError('unsupported', `${this.where(cluster)} is compressed with ${this.compressionProblem}, which VM Ferry cannot decompress`, {
+        file: this.name,
+        hint: 'Convert it with qemu-img convert -O qcow2 (without -c) first',
+      });
+    }
+    const data = await this.source.read(hostOffset, Math.min(length, this.source.size - hostOffset));
+    let bytes: Uint8Array;
+    try {
+      bytes = inflateRaw(data, this.map.clusterSize);
+    } catch (error) {
+      if (!(error instanceof InflateError)) throw error;
+      throw new VmferryError('corrupt', `${this.where(cluster)}: the compressed cluster at byte ${hostOffset} does not decompress (${error.message})`, {
+        file: this.name,
+        offset: hostOffset,
+      });
+    }
+    this.lastInflated = { cluster, bytes };
+    return bytes;
+  }
+
+  private where(cluster: number): string {
+    return `qcow2 guest cluster ${cluster}`;
+  }
+}
+
+/** Byte runs to copy into the output, merged when they continue each other in the file (or in the parent). */
+class ReadPlan {
+  readonly runs: { at: number; position: number; length: number; fromParent: boolean }[] = [];
+
+  fromFile(at: number, position: number, length: number): void {
+    this.add(at, position, length, false);
+  }
+
+  fromParent(at: number, position: number, length: number): void {
+    this.add(at, position, length, true);
+  }
+
+  private add(at: number, position: number, length: number, fromParent: boolean): void {
+    const last = this.runs[this.runs.length - 1];
+    if (last && last.fromParent === fromParent && last.at + last.length === at && last.position + last.length === position) {
+      last.length += length;
+    } else {
+      this.runs.push({ at, position, length, fromParent });
+    }
+  }
+}
