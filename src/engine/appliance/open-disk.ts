@@ -3,7 +3,7 @@ import { VmferryError } from '../errors';
 import type { ByteSource } from '../io/byte-source';
 import type { FileSet } from '../io/file-set';
 import { detectDisk, probeInputOf } from '../disk/detect';
-import { readVmdkDescriptorText } from '../disk/vmdk-descriptor-text';
+import { readVmdkDescriptorText } from '../disk/vmdk/descriptor-text';
 import { emptyReport, type Appliance } from './appliance';
 import { describeDiskImage } from './describe-disk-image';
 

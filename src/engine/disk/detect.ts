@@ -1,5 +1,5 @@
 import type { ByteSource } from '../io/byte-source';
-import { readVmdkDescriptorText, vmdkDescriptorSize } from './vmdk-descriptor-text';
+import { readVmdkDescriptorText, vmdkDescriptorSize } from './vmdk/descriptor-text';
 
 /**
  * Recognises a disk image by its content, never by its name: the magic numbers and the few header fields that
