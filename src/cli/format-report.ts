@@ -16,7 +16,14 @@ export function formatReport(report: ApplianceReport): string {
     for (const image of report.diskImages) {
       const size = image.virtualSizeBytes !== null ? `, virtual size ${sizeText(image.virtualSizeBytes)}` : '';
       const gz = image.compression ? ', gzip-compressed' : '';
-      lines.push(`  ${image.file}: ${image.format}${image.subformat ? ` ${image.subformat}` : ''}${size}, file ${sizeText(image.fileSizeBytes)}${gz}`);
+      const data = image.allocatedBytes !== null ? `, holds data ${sizeText(image.allocatedBytes)}` : '';
+      lines.push(`  ${image.file}: ${image.format}${image.subformat ? ` ${image.subformat}` : ''}${size}${data}, file ${sizeText(image.fileSizeBytes)}${gz}`);
+      if (image.chain.length > 1) {
+        for (const [depth, layer] of image.chain.entries()) {
+          lines.push(`    ${depth === 0 ? 'top ' : 'over'} ${layer.file}: ${layer.format}${layer.subformat ? ` ${layer.subformat}` : ''}, ${sizeText(layer.storedBytes)} on disk`);
+        }
+      }
+      if (image.problem) lines.push(`    cannot be read: ${image.problem}`);
     }
   }
   lines.push('', 'Files:');

@@ -66,9 +66,27 @@ export function DiskImagesTable({ images }: { images: DiskImageReport[] }) {
         { label: 'File', cell: (d) => d.file },
         { label: 'Format', cell: (d) => (d.subformat ? `${d.format} (${d.subformat})` : d.format) },
         { label: 'Virtual size', numeric: true, cell: (d) => <Bytes value={d.virtualSizeBytes} /> },
+        { label: 'Holds data', numeric: true, cell: (d) => <Bytes value={d.allocatedBytes} /> },
         { label: 'File size', numeric: true, cell: (d) => <Bytes value={d.fileSizeBytes} /> },
         { label: 'Compression', cell: (d) => d.compression ?? 'none' },
+        { label: 'Layers', cell: (d) => <ChainCell image={d} /> },
       ]}
     />
+  );
+}
+
+/** A snapshot chain, top first, with what each layer costs on disk; or why the disk cannot be read. */
+function ChainCell({ image }: { image: DiskImageReport }) {
+  if (image.problem) return <span class="bad">{image.problem}</span>;
+  if (image.chain.length <= 1) return <>standalone</>;
+  return (
+    <ol class="chain">
+      {image.chain.map((layer) => (
+        <li key={layer.file}>
+          {layer.file} ({layer.format}
+          {layer.subformat ? ` ${layer.subformat}` : ''}, <Bytes value={layer.storedBytes} /> on disk)
+        </li>
+      ))}
+    </ol>
   );
 }
