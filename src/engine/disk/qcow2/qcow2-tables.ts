@@ -68,7 +68,8 @@ export class Qcow2Tables {
       return table;
     }
     table = readExact(this.source, offset, this.clusterSize, `qcow2 L2 table ${l1Index}`).then(
-      (bytes) => new DataView(bytes.slice().buffer),
+      // A copy, never `slice()`: a Node Buffer's slice is a view of its (possibly much larger) buffer.
+      (bytes) => new DataView(new Uint8Array(bytes).buffer),
     );
     table.catch(() => this.cache.delete(l1Index));
     this.cache.set(l1Index, table);

@@ -82,7 +82,7 @@ async function* deflatedBatches(disk: VirtualDisk, units: UnitMap, signal: Abort
   };
   for await (const unit of readUnits(disk, units, { signal })) {
     // readUnits hands out views of one read buffer; copy so a batch outlives the next read.
-    batch.push({ index: unit.index, data: unit.data.slice() });
+    batch.push({ index: unit.index, data: new Uint8Array(unit.data) });
     if (batch.length === IN_FLIGHT) yield await finish();
   }
   if (batch.length > 0) yield await finish();
