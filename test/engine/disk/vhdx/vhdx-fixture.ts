@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { nodeFileSet } from '../../../../src/cli/node-file-set';
+import { openVirtualDisk } from '../../../../src/engine/disk/open-disk';
 
 /**
  * Test-side VHDX helpers written from [MS-VHDX] independently of src/engine/disk/vhdx: a bitwise CRC-32C, a
@@ -171,4 +173,17 @@ export function editFile(path: string, edit: (file: Buffer) => void): void {
   const file = readFileSync(path);
   edit(file);
   writeFileSync(path, file);
+}
+
+/** The error opening `path` gives (its files closed either way); fails the test if it opens. */
+export async function openError(path: string): Promise<unknown> {
+  const { files, close } = await nodeFileSet(path);
+  try {
+    await openVirtualDisk(files.entries[0]!, { find: files.find });
+  } catch (error) {
+    return error;
+  } finally {
+    await close();
+  }
+  throw new Error(`${path} opened without an error`);
 }
