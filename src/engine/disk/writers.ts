@@ -1,6 +1,7 @@
 import type { DiskWriter, OutputFormat } from './disk-writer';
 import { rawWriter } from './raw/raw-writer';
 import { qcow2Writer } from './qcow2/qcow2-writer';
+import { vdiWriter } from './vdi/vdi-writer';
 import { vhdDynamicWriter } from './vhd/vhd-dynamic-writer';
 import { vhdFixedWriter } from './vhd/vhd-fixed-writer';
 import { vhdxWriter } from './vhdx/vhdx-writer';
@@ -11,6 +12,7 @@ import { streamOptimizedWriter } from './vmdk/stream-optimized-writer';
 export const DISK_WRITERS: Partial<Record<OutputFormat, DiskWriter>> = {
   raw: rawWriter,
   qcow2: qcow2Writer,
+  vdi: vdiWriter,
   vhd: vhdDynamicWriter,
   'vhd-fixed': vhdFixedWriter,
   vhdx: vhdxWriter,
