@@ -187,3 +187,129 @@ export async function openError(path: string): Promise<unknown> {
   }
   throw new Error(`${path} opened without an error`);
 }
+
+export interface ChildBlock {
+  /** Payload BAT state (2.5.1.1): 0 NOT_PRESENT, 1 UNDEFINED, 2 ZERO, 3 UNMAPPED, 6 FULLY, 7 PARTIALLY. */
+  state: number;
+  /** The block's bytes in the child file (FULLY and PARTIALLY present); junk under clear bitmap bits. */
+  data?: Buffer;
+  /** PARTIALLY_PRESENT: [first, end) sector ranges whose bitmap bits are set. */
+  present?: [number, number][];
+}
+
+/**
+ * A differencing VHDX (qemu-img cannot make one): the header section, an empty 1 MiB log, metadata with
+ * HasParent and a VHDX parent locator (2.6.2.6), a BAT with a sector bitmap entry after every chunk, the sector
+ * bitmap blocks of the chunks that have PARTIALLY_PRESENT blocks, then the payload blocks. 512-byte sectors.
+ */
+export function buildDifferencingVhdx(options: { virtualSize: number; blockSize: number; locator: Record<string, string>; blocks: Map<number, ChildBlock> }): Buffer {
+  const { virtualSize, blockSize, blocks } = options;
+  const sectorsPerBlock = blockSize / 512;
+  const chunkRatio = (2 ** 23 * 512) / blockSize;
+  const payloadBlocks = Math.ceil(virtualSize / blockSize);
+  const entries = Math.ceil(payloadBlocks / chunkRatio) * (chunkRatio + 1);
+  const batLength = Math.ceil((entries * 8) / MiB) * MiB;
+  const bitmapChunks = [...new Set([...blocks].filter(([, b]) => b.state === 7).map(([i]) => Math.floor(i / chunkRatio)))].sort((x, y) => x - y);
+  const stored = [...blocks].filter(([, b]) => b.state === 6 || b.state === 7).sort(([x], [y]) => x - y);
+  const bitmapStart = 3 * MiB + batLength;
+  const payloadStart = bitmapStart + bitmapChunks.length * MiB;
+  const file = Buffer.alloc(payloadStart + stored.length * blockSize);
+
+  file.write('vhdxfile', 0, 'latin1');
+  file.write('test builder', 8, 'utf16le');
+  const dataWriteGuid = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+  for (const [copy, at] of [64 * 1024, 128 * 1024].entries()) {
+    const header = file.subarray(at, at + 4096);
+    header.write('head', 0, 'latin1');
+    header.writeBigUInt64LE(BigInt(copy + 1), 8);
+    dataWriteGuid.copy(header, 32);
+    header.writeUInt16LE(1, 66);
+    header.writeUInt32LE(MiB, 68);
+    header.writeBigUInt64LE(BigInt(MiB), 72);
+    seal(header);
+  }
+  for (const at of [192 * 1024, 256 * 1024]) {
+    const table = file.subarray(at, at + 64 * 1024);
+    table.write('regi', 0, 'latin1');
+    table.writeUInt32LE(2, 8);
+    const region = (i: number, guid: string, offset: number, length: number) => {
+      guidBytes(guid).copy(table, 16 + i * 32);
+      table.writeBigUInt64LE(BigInt(offset), 16 + i * 32 + 16);
+      table.writeUInt32LE(length, 16 + i * 32 + 24);
+      table.writeUInt32LE(1, 16 + i * 32 + 28);
+    };
+    region(0, GUIDS.bat, 3 * MiB, batLength);
+    region(1, GUIDS.metadata, 2 * MiB, MiB);
+    seal(table);
+  }
+
+  const u32 = (value: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(value);
+    return b;
+  };
+  const u64 = (value: number) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(value));
+    return b;
+  };
+  const items: [string, number, Buffer][] = [
+    [GUIDS.fileParameters, 4, Buffer.concat([u32(blockSize), u32(2)])],
+    [GUIDS.virtualDiskSize, 6, u64(virtualSize)],
+    [GUIDS.page83, 6, guidBytes('5A0E9D4C-1F3B-4C2D-8E7F-102030405060')],
+    [GUIDS.logicalSectorSize, 6, u32(512)],
+    [GUIDS.physicalSectorSize, 6, u32(512)],
+    [GUIDS.parentLocator, 4, parentLocatorItem(options.locator)],
+  ];
+  const metadata = 2 * MiB;
+  file.write('metadata', metadata, 'latin1');
+  file.writeUInt16LE(items.length, metadata + 10);
+  let itemAt = 64 * 1024;
+  items.forEach(([guid, flags, bytes], i) => {
+    const at = metadata + 32 + i * 32;
+    guidBytes(guid).copy(file, at);
+    file.writeUInt32LE(itemAt, at + 16);
+    file.writeUInt32LE(bytes.length, at + 20);
+    file.writeUInt32LE(flags, at + 24);
+    bytes.copy(file, metadata + itemAt);
+    itemAt += bytes.length;
+  });
+
+  const bat = 3 * MiB;
+  bitmapChunks.forEach((chunk, i) => batEntry(6, bitmapStart + i * MiB).copy(file, bat + (chunk * (chunkRatio + 1) + chunkRatio) * 8));
+  for (const [block, spec] of blocks) {
+    const index = block + Math.floor(block / chunkRatio);
+    const slot = stored.findIndex(([b]) => b === block);
+    const offset = slot >= 0 ? payloadStart + slot * blockSize : 0;
+    batEntry(spec.state, offset).copy(file, bat + index * 8);
+    if (slot >= 0) spec.data!.copy(file, offset);
+    if (spec.state !== 7) continue;
+    const bitmap = bitmapStart + bitmapChunks.indexOf(Math.floor(block / chunkRatio)) * MiB;
+    const firstBit = (block % chunkRatio) * sectorsPerBlock;
+    for (const [first, end] of spec.present!) {
+      for (let sector = first; sector < end; sector++) file[bitmap + ((firstBit + sector) >> 3)]! |= 1 << ((firstBit + sector) & 7);
+    }
+  }
+  return file;
+}
+
+/** A VHDX parent locator item: header, key/value entries, then the UTF-16LE strings. */
+function parentLocatorItem(locator: Record<string, string>): Buffer {
+  const pairs = Object.entries(locator);
+  const head = Buffer.alloc(20 + pairs.length * 12);
+  guidBytes(GUIDS.vhdxParentType).copy(head, 0);
+  head.writeUInt16LE(pairs.length, 18);
+  const strings: Buffer[] = [];
+  let at = head.length;
+  pairs.forEach(([key, value], i) => {
+    const k = Buffer.from(key, 'utf16le');
+    const v = Buffer.from(value, 'utf16le');
+    head.writeUInt32LE(at, 20 + i * 12);
+    head.writeUInt32LE(at + k.length, 20 + i * 12 + 4);
+    head.writeUInt16LE(k.length, 20 + i * 12 + 8);
+    head.writeUInt16LE(v.length, 20 + i * 12 + 10);
+    strings.push(k, v);
+    at += k.length + v.length;
+  });
+  return Buffer.concat([head, ...strings]);
+}
