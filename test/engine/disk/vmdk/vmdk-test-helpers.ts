@@ -3,6 +3,8 @@ import { expect } from 'vitest';
 import { coalesce } from '../../../../src/engine/disk/allocation';
 import type { DiskExtent, ExtentKind } from '../../../../src/engine/disk/virtual-disk';
 import { isVmferryError, type ErrorCode } from '../../../../src/engine/errors';
+import { nodeFileSet } from '../../../../src/cli/node-file-set';
+import { openVirtualDisk } from '../../../../src/engine/disk/open-disk';
 import { openDiskFile, qemuImg } from '../../../support/disks';
 
 /** Our allocation of a disk file, coalesced. */
@@ -56,10 +58,21 @@ export async function expectVmferryError(promise: Promise<unknown>, code: ErrorC
   return error;
 }
 
+/** Opens a disk file (with its folder for extents and parents) and closes every file again, whether it opened or not. */
+export async function openAndClose(path: string): Promise<void> {
+  const { files, close } = await nodeFileSet(path);
+  try {
+    await openVirtualDisk(files.entries[0]!, { find: files.find });
+  } finally {
+    await close();
+  }
+}
+
 /** Opens a disk file and reads its whole allocation and every data byte (so lazy structures are visited too). */
 export async function openAndReadAll(path: string): Promise<void> {
-  const { disk, close } = await openDiskFile(path);
+  const { files, close } = await nodeFileSet(path);
   try {
+    const disk = await openVirtualDisk(files.entries[0]!, { find: files.find });
     for await (const extent of disk.allocation()) {
       for (let at = extent.offset; at < extent.offset + extent.length; at += 4 * 1024 * 1024) {
         await disk.read(at, Math.min(4 * 1024 * 1024, extent.offset + extent.length - at));
