@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeFileSink } from '../../../../src/cli/node-file-sink';
@@ -157,6 +157,23 @@ describeWithTools(['qemu-img', 'truncate'], 'writing VHDs', () => {
       expect(coveringGeometry(size / 512), `${size} bytes`).toEqual(qemu);
     }
     expect(coveringGeometry((200 * 1024 * MiB) / 512)).toEqual({ cylinders: 65535, heads: 16, sectorsPerTrack: 255 });
+  });
+
+  it('converts a 1 TiB sparse VHD in bounded time, storing only its data', async () => {
+    const src = join(dir, 'big.img');
+    makeMixedRaw(src, 1024 * 1024 * MiB);
+    qemuImg('convert', '-q', '-f', 'raw', '-O', 'vpc', '-o', 'force_size=on', src, join(dir, 'big.vhd'));
+    const started = Date.now();
+    for (const format of ['vhd', 'vhd-fixed'] as const) {
+      const out = join(dir, `big-out.${format}`);
+      const planned = await convert(join(dir, 'big.vhd'), out, format);
+      expect(statSync(out).size).toBe(planned);
+      expect(qemuCompare(src, 'raw', out, 'vpc').status).toBe(0);
+      expect(statSync(out).blocks * 512).toBeLessThan(64 * MiB); // a few MiB of data (and the 4 MiB table), the rest holes
+      rmSync(out);
+    }
+    expect(Date.now() - started).toBeLessThan(20_000);
+    rmSync(src);
   });
 
   it('stops when cancelled and leaves no output behind', async () => {
