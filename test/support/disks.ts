@@ -78,8 +78,12 @@ export const QEMU_FORMAT: Record<OutputFormat, string> = {
 /** Opens a disk file with our readers, with its folder available for extents and parents. */
 export async function openDiskFile(path: string): Promise<{ disk: VirtualDisk; close: () => Promise<void> }> {
   const { files, close } = await nodeFileSet(path);
-  const disk = await openVirtualDisk(files.entries[0]!, { find: files.find });
-  return { disk, close };
+  try {
+    return { disk: await openVirtualDisk(files.entries[0]!, { find: files.find }), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /** Converts with our engine, in-process. */

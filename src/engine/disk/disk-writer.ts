@@ -12,7 +12,7 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Choices a target profile makes about a format's details (each writer reads the ones it knows). */
 export interface WriterOptions {
-  /** VHD creator application, 4 characters: `tap\0` for XenServer, `win ` for Hyper-V, `vpc ` (default). */
+  /** VHD creator application, 4 characters: `tap\0` for XenServer, `win ` for Hyper-V (the default: every reader sizes it by current size). */
   vhdCreator?: string;
   /** VMDK `ddb.adapterType`: ide, lsilogic, buslogic, legacyESX. */
   vmdkAdapterType?: string;
