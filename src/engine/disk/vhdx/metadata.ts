@@ -98,7 +98,7 @@ export async function readMetadata(source: ByteSource, region: Region): Promise<
     const place = places.get(name);
     if (!place) return null;
     if (place.length < minLength) {
-      throw new VmferryError('corrupt', `The ${name} metadata item is ${place.length} bytes long; it needs at least ${minLength}`, { file, offset: region.offset });
+      throw new VmferryError('corrupt', `The ${name} metadata item is ${place.length} bytes long; it needs at least ${minLength}`, { file, offset: region.offset + place.offset });
     }
     return readExact(source, region.offset + place.offset, place.length, `VHDX ${name} metadata item`);
   };
@@ -108,29 +108,31 @@ export async function readMetadata(source: ByteSource, region: Region): Promise<
     return bytes;
   };
 
+  /** An item's place in the file, for messages about its value. */
+  const at = (name: string) => ({ file, offset: region.offset + (places.get(name)?.offset ?? 0) });
+
   const parameters = viewOf(await required('File Parameters', 8));
   const blockSize = parameters.getUint32(0, true);
   const flags = parameters.getUint32(4, true);
   const sizeItem = await required('Virtual Disk Size', 8);
-  const virtualSize = readUint64(viewOf(sizeItem), 0, 'The virtual disk size', file);
+  const virtualSize = readUint64(viewOf(sizeItem), 0, 'The virtual disk size', file, at('Virtual Disk Size').offset);
   const logicalSectorSize = viewOf(await required('Logical Sector Size', 4)).getUint32(0, true);
   const physicalSectorSize = viewOf(await required('Physical Sector Size', 4)).getUint32(0, true);
   const page83Data = (await required('Page 83 Data', GUID_SIZE)).slice(0, GUID_SIZE);
   const hasParent = (flags & 2) !== 0;
   const parentLocator = hasParent ? await item('Parent Locator', 20) : null;
 
-  const where = { file, offset: region.offset };
   if (!isPowerOfTwo(blockSize) || blockSize < MIN_BLOCK_SIZE || blockSize > MAX_BLOCK_SIZE) {
-    throw new VmferryError('corrupt', `The block size is ${describeSize(blockSize)}; VHDX blocks are a power of two from 1 MiB to 256 MiB`, where);
+    throw new VmferryError('corrupt', `The block size is ${describeSize(blockSize)}; VHDX blocks are a power of two from 1 MiB to 256 MiB`, at('File Parameters'));
   }
   if (logicalSectorSize !== 512 && logicalSectorSize !== 4096) {
-    throw new VmferryError('corrupt', `The logical sector size is ${logicalSectorSize}; VHDX allows 512 or 4096`, where);
+    throw new VmferryError('corrupt', `The logical sector size is ${logicalSectorSize}; VHDX allows 512 or 4096`, at('Logical Sector Size'));
   }
   if (virtualSize > MAX_VIRTUAL_SIZE || virtualSize % logicalSectorSize !== 0) {
-    throw new VmferryError('corrupt', `The virtual disk size is ${virtualSize} bytes; VHDX disks are whole ${logicalSectorSize}-byte sectors, at most 64 TiB`, where);
+    throw new VmferryError('corrupt', `The virtual disk size is ${virtualSize} bytes; VHDX disks are whole ${logicalSectorSize}-byte sectors, at most 64 TiB`, at('Virtual Disk Size'));
   }
   if (hasParent && !parentLocator) {
-    throw new VmferryError('corrupt', 'The disk is a differencing disk (HasParent) but has no Parent Locator metadata item', where);
+    throw new VmferryError('corrupt', 'The disk is a differencing disk (HasParent) but has no Parent Locator metadata item', at('File Parameters'));
   }
   return { blockSize, leaveBlocksAllocated: (flags & 1) !== 0, hasParent, virtualSize, logicalSectorSize, physicalSectorSize, page83Data, parentLocator };
 }

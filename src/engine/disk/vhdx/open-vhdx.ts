@@ -2,6 +2,7 @@ import { VmferryError } from '../../errors';
 import { readExact, type ByteSource } from '../../io/byte-source';
 import { openVirtualDisk, parentContext, type DiskOpenContext } from '../open-disk';
 import { BlockAllocationTable } from './bat';
+import { MiB } from './fields';
 import { checkFileIdentifier } from './file-identifier';
 import { formatGuid, guidEquals, parseGuid } from './guid';
 import { checkLogPlacement, hasActiveLog, readCurrentHeader } from './header';
@@ -12,6 +13,9 @@ import { readRegionTable, type Region } from './region-table';
 import { SectorBitmaps } from './sector-bitmap';
 import { VhdxDisk } from './vhdx-disk';
 
+/** 2.1: the file identifier, headers and region tables fill the first MiB. */
+const HEADER_SECTION_SIZE = MiB;
+
 /**
  * Opens a VHDX file ([MS-VHDX] 2): file identifier, current header, log replay when the log is not empty, region
  * table, metadata, BAT, and for a differencing disk its parent, found through the parent locator and checked
@@ -19,6 +23,9 @@ import { VhdxDisk } from './vhdx-disk';
  */
 export async function openVhdx(source: ByteSource, context: DiskOpenContext): Promise<VhdxDisk> {
   checkFileIdentifier(await readExact(source, 0, 8, 'VHDX file identifier'), source.name);
+  if (source.size < HEADER_SECTION_SIZE) {
+    throw new VmferryError('truncated', `The file ends at byte ${source.size}, inside the 1 MiB VHDX header section`, { file: source.name, offset: source.size });
+  }
   const header = await readCurrentHeader(source);
   let file: ByteSource = source;
   let logRegion: Region | null = null;

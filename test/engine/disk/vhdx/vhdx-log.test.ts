@@ -119,7 +119,7 @@ describeWithTools(['qemu-img', 'qemu-io'], 'VHDX log replay', () => {
     });
     // Entry 22 would continue the sequence but was torn: its checksum does not hold.
     const e22 = buildLogEntry({ ...common, sequence: 22n, tail: L - 8192, writes: [{ kind: 'data', offset: vhdx.batOffset, sector: Buffer.alloc(4096, 0xff) }] });
-    e22[100] ^= 1;
+    e22[100]! ^= 1;
     // A stale sequence from an earlier pass around the ring: valid, but older.
     const e7 = buildLogEntry({ ...common, sequence: 7n, tail: 64 * 1024, writes: [{ kind: 'data', offset: vhdx.batOffset, sector: batSector(file, vhdx.batOffset, { 2: batEntry(6, b) }) }] });
     placeInLog(file, vhdx.logOffset, L, L - 16384, e19);
