@@ -15,17 +15,6 @@ export function checkFileIdentifier(bytes: Uint8Array, file: string): void {
   }
 }
 
-/** The creator string, up to its first NUL (what `file` and Hyper-V's inspection show). */
-export function creatorOf(bytes: Uint8Array): string {
-  const units: number[] = [];
-  for (let at = 8; at + 1 < Math.min(bytes.length, FILE_IDENTIFIER_SIZE); at += 2) {
-    const unit = bytes[at]! | (bytes[at + 1]! << 8);
-    if (unit === 0) break;
-    units.push(unit);
-  }
-  return String.fromCharCode(...units);
-}
-
 export function buildFileIdentifier(creator: string): Uint8Array {
   const out = new Uint8Array(FILE_IDENTIFIER_SIZE);
   for (let i = 0; i < 8; i++) out[i] = FILE_IDENTIFIER_SIGNATURE.charCodeAt(i);

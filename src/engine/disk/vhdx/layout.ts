@@ -3,8 +3,9 @@ import { MiB } from './fields';
 import { MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from './metadata';
 
 /**
- * Where a dynamic VHDX we write puts everything ([MS-VHDX] 2.1: every object 1 MiB aligned). The same order as
- * qemu-img's output, with the metadata before the BAT so the BAT can grow without moving anything:
+ * Where a dynamic VHDX we write puts everything ([MS-VHDX] 2.1: every object 1 MiB aligned). The same parts as
+ * qemu-img's output (which puts the BAT before the metadata); here the fixed-size parts come first, so every
+ * offset but the data's is a constant:
  *
  *   0        header section: file identifier, header 1 and 2, region table 1 and 2
  *   1 MiB    log (1 MiB, empty: LogGuid is zero; Hyper-V writes its metadata updates through it)
