@@ -120,6 +120,39 @@ describeWithTools(['qemu-img', 'truncate'], 'VHDX differencing disks', () => {
     }
   });
 
+  it('4096-byte logical sectors: one bitmap bit per 4 KiB', async () => {
+    const size = 64 * MiB;
+    makeMixedRaw(join(dir, 'parent4k.raw'), size);
+    qemuImg('convert', '-f', 'raw', '-O', 'vhdx', '-o', 'block_size=1M', join(dir, 'parent4k.raw'), join(dir, 'parent4k.vhdx'));
+    const linkage = guidText(parseVhdx(readFileSync(join(dir, 'parent4k.vhdx'))).dataWriteGuid);
+    const blocks = new Map<number, ChildBlock>([
+      [0, { state: 7, data: pseudoRandom(MiB, 200), present: [[0, 1], [3, 5], [255, 256]] }],
+      [20, { state: 7, data: pseudoRandom(MiB, 220), present: [[10, 20]] }], // the parent's block 20 is ZERO
+      [63, { state: 7, data: pseudoRandom(MiB, 263), present: [[255, 256]] }],
+    ]);
+    const child = join(dir, 'child4k.vhdx');
+    writeFileSync(child, buildDifferencingVhdx({ virtualSize: size, blockSize: MiB, sectorSize: 4096, locator: { parent_linkage: linkage, relative_path: 'parent4k.vhdx' }, blocks }));
+    const expected = readFileSync(join(dir, 'parent4k.raw'));
+    for (const [block, spec] of blocks) {
+      for (const [first, end] of spec.present!) spec.data!.copy(expected, block * MiB + first * 4096, first * 4096, end * 4096);
+    }
+    const { disk, close } = await openDiskFile(child);
+    try {
+      expect(Buffer.from(await disk.read(0, size)).equals(expected)).toBe(true);
+      const kinds: string[] = [];
+      for await (const extent of disk.allocation()) {
+        // Block 20, in 4 KiB sectors: the extents clipped to it.
+        const start = Math.max(extent.offset, 20 * MiB);
+        const end = Math.min(extent.offset + extent.length, 21 * MiB);
+        if (start < end) kinds.push(`${(start - 20 * MiB) / 4096}..${(end - 20 * MiB) / 4096}:${extent.kind}`);
+      }
+      // The child's sectors 10..19 over the parent's ZERO block.
+      expect(kinds).toEqual(['0..10:zero', '10..20:data', '20..256:zero']);
+    } finally {
+      await close();
+    }
+  });
+
   it('finds the parent by the file name of its absolute path when the relative path is stale', async () => {
     const child = writeChild('moved.vhdx', locatorFor(parentGuid, { relative_path: '..\\old-place\\gone.vhdx' }));
     await convertFile(child, join(dir, 'moved.raw'), 'raw');

@@ -200,12 +200,19 @@ export interface ChildBlock {
 /**
  * A differencing VHDX (qemu-img cannot make one): the header section, an empty 1 MiB log, metadata with
  * HasParent and a VHDX parent locator (2.6.2.6), a BAT with a sector bitmap entry after every chunk, the sector
- * bitmap blocks of the chunks that have PARTIALLY_PRESENT blocks, then the payload blocks. 512-byte sectors.
+ * bitmap blocks of the chunks that have PARTIALLY_PRESENT blocks, then the payload blocks.
  */
-export function buildDifferencingVhdx(options: { virtualSize: number; blockSize: number; locator: Record<string, string>; blocks: Map<number, ChildBlock> }): Buffer {
+export function buildDifferencingVhdx(options: {
+  virtualSize: number;
+  blockSize: number;
+  sectorSize?: 512 | 4096;
+  locator: Record<string, string>;
+  blocks: Map<number, ChildBlock>;
+}): Buffer {
   const { virtualSize, blockSize, blocks } = options;
-  const sectorsPerBlock = blockSize / 512;
-  const chunkRatio = (2 ** 23 * 512) / blockSize;
+  const sectorSize = options.sectorSize ?? 512;
+  const sectorsPerBlock = blockSize / sectorSize;
+  const chunkRatio = (2 ** 23 * sectorSize) / blockSize;
   const payloadBlocks = Math.ceil(virtualSize / blockSize);
   const entries = Math.ceil(payloadBlocks / chunkRatio) * (chunkRatio + 1);
   const batLength = Math.ceil((entries * 8) / MiB) * MiB;
@@ -257,8 +264,8 @@ export function buildDifferencingVhdx(options: { virtualSize: number; blockSize:
     [GUIDS.fileParameters, 4, Buffer.concat([u32(blockSize), u32(2)])],
     [GUIDS.virtualDiskSize, 6, u64(virtualSize)],
     [GUIDS.page83, 6, guidBytes('5A0E9D4C-1F3B-4C2D-8E7F-102030405060')],
-    [GUIDS.logicalSectorSize, 6, u32(512)],
-    [GUIDS.physicalSectorSize, 6, u32(512)],
+    [GUIDS.logicalSectorSize, 6, u32(sectorSize)],
+    [GUIDS.physicalSectorSize, 6, u32(sectorSize)],
     [GUIDS.parentLocator, 4, parentLocatorItem(options.locator)],
   ];
   const metadata = 2 * MiB;
