@@ -11,6 +11,8 @@ export class ZlibError extends Error {}
  * stream (a grain whose compressed length is unknown): once `maxOutput` bytes came out, the rest is ignored.
  */
 export async function inflateZlib(input: Uint8Array, maxOutput: number, untilFull = false): Promise<Uint8Array> {
+  const stored = copyStoredBlocks(input, maxOutput, untilFull);
+  if (stored) return stored;
   const stream = new DecompressionStream('deflate');
   const writer = stream.writable.getWriter();
   // Errors surface on the reading side; these promises must not reject unhandled.
@@ -68,4 +70,52 @@ export function looksLikeZlib(bytes: Uint8Array): boolean {
   const cmf = bytes[0]!;
   const flg = bytes[1]!;
   return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && (cmf * 256 + flg) % 31 === 0;
+}
+
+/**
+ * Incompressible grains (random data, already-compressed files) come out of deflate as stored blocks (RFC 1951
+ * §3.2.4: a 3-bit header, LEN, NLEN, then the bytes as they are). Copying those directly avoids a
+ * DecompressionStream per grain, which costs more than the copy; any other block type returns null.
+ */
+function copyStoredBlocks(input: Uint8Array, maxOutput: number, untilFull: boolean): Uint8Array | null {
+  if (!looksLikeZlib(input) || input[1]! & 0x20) return null; // no preset dictionaries
+  const out = new Uint8Array(maxOutput);
+  let filled = 0;
+  let at = 2;
+  for (;;) {
+    if (at + 5 > input.length) return null;
+    const header = input[at]!;
+    if (((header >> 1) & 3) !== 0) return null;
+    const length = input[at + 1]! | (input[at + 2]! << 8);
+    const inverse = input[at + 3]! | (input[at + 4]! << 8);
+    if ((length ^ 0xffff) !== inverse || at + 5 + length > input.length) return null;
+    if (filled + length > maxOutput) throw new ZlibError(`inflates to more than ${maxOutput} bytes`);
+    out.set(input.subarray(at + 5, at + 5 + length), filled);
+    filled += length;
+    at += 5 + length;
+    if (header & 1) break; // BFINAL
+  }
+  if (at + 4 > input.length) {
+    if (untilFull && filled === maxOutput) return out;
+    return null; // let the stream report what is wrong
+  }
+  const expected = ((input[at]! << 24) | (input[at + 1]! << 16) | (input[at + 2]! << 8) | input[at + 3]!) >>> 0;
+  if (adler32(out.subarray(0, filled)) !== expected) throw new ZlibError('Adler-32 checksum mismatch');
+  return filled === maxOutput ? out : out.subarray(0, filled);
+}
+
+/** Adler-32 (RFC 1950 §8.2), in runs short enough that the sums stay exact in 32-bit arithmetic. */
+function adler32(bytes: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const end = Math.min(bytes.length, i + 3800);
+    for (; i < end; i++) {
+      a += bytes[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
 }

@@ -127,6 +127,14 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'VMDK bad input', () => {
     await expectVmferryError(openAndReadAll(path), 'corrupt', 'bad-zlib.vmdk', /grain 0 \(at sector \d+\) is not valid zlib data/);
   });
 
+  it('an incompressible grain (deflate stored blocks, as qemu writes them) with one byte changed fails its Adler-32 check', async () => {
+    const path = join(dir, 'bad-adler.vmdk');
+    qemuImg('convert', '-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized', join(dir, 'mixed.img'), path);
+    const at = Number(readU64(path, 64)) * 512 + 12 + 1000; // inside the first grain's random data
+    patchFile(path, at, [readFileSync(path)[at]! ^ 0x01]);
+    await expectVmferryError(openAndReadAll(path), 'corrupt', 'bad-adler.vmdk', /grain 0 .*Adler-32/);
+  });
+
   it('unsupported kinds of VMDK are named', async () => {
     const cases: [string, string, string][] = [
       ['vmfsRawDeviceMap', 'RW 2048 VMFSRDM "rdm-rdm.vmdk"', 'raw device mapping'],
