@@ -1,5 +1,6 @@
+import { VmferryError } from '../../errors';
 import { readExact, type ByteSource } from '../../io/byte-source';
-import type { BlockAllocationTable } from './bat';
+import { SECTOR_BITMAP_PRESENT, type BlockAllocationTable } from './bat';
 
 /**
  * Sector bitmaps of a differencing disk ([MS-VHDX] 2.5, "sector bitmap blocks"): one bit per virtual sector,
@@ -28,6 +29,11 @@ export class SectorBitmaps {
     const cached = this.cache.get(block);
     if (cached) return cached;
     const entry = await this.bat.sectorBitmapFor(block);
+    if (entry.state !== SECTOR_BITMAP_PRESENT) {
+      // 2.5.1.2: a chunk with a PARTIALLY_PRESENT block must have its sector bitmap block.
+      const chunk = Math.floor(block / this.bat.chunkRatio);
+      throw new VmferryError('corrupt', `Block ${block} is PARTIALLY_PRESENT but the sector bitmap of its chunk (${chunk}) is not present`, { file: this.source.name });
+    }
     const bytesPerBlock = this.sectorsPerBlock / 8;
     const offset = entry.fileOffset + (block % this.bat.chunkRatio) * bytesPerBlock;
     const bits = (await readExact(this.source, offset, bytesPerBlock, 'VHDX sector bitmap')).slice();

@@ -178,6 +178,19 @@ describeWithTools(['qemu-img', 'truncate'], 'VHDX differencing disks', () => {
     expect(message).toContain(parentGuid);
   });
 
+  it('a PARTIALLY_PRESENT block whose chunk has no sector bitmap', async () => {
+    const path = writeChild('no-bitmap.vhdx', locatorFor(parentGuid));
+    const file = readFileSync(path);
+    file.fill(0, 3 * MiB + 2048 * 8, 3 * MiB + 2049 * 8); // chunk 0's sector bitmap entry (chunk ratio 2048)
+    writeFileSync(path, file);
+    const { disk, close } = await openDiskFile(path);
+    try {
+      await expect(disk.read(0, 4096)).rejects.toThrow(/no-bitmap\.vhdx: Block 0 is PARTIALLY_PRESENT but the sector bitmap of its chunk \(0\) is not present/);
+    } finally {
+      await close();
+    }
+  });
+
   it('says which names it looked for when the parent is missing', async () => {
     const child = writeChild('orphan.vhdx', { parent_linkage: parentGuid, relative_path: '.\\nowhere.vhdx', volume_path: '\\\\?\\Volume{1234}\\x\\lost.vhdx' });
     const error = await openError(child);
