@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { convertFile, makeMixedRaw, MiB, openDiskFile, pseudoRandom, qemuCompare, qemuImg } from '../../../support/disks';
@@ -103,6 +103,21 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'VMDK reading (qemu-img m
     const { disk, close } = await openDiskFile(grandchild);
     await close();
     expect(disk.parent?.parent?.name).toBe('base.vmdk');
+  });
+
+  it('grain tables anywhere in the file (VirtualBox scatters them, notes c16): each is read where the directory says', async () => {
+    const vmdk = join(dir, 'scattered.vmdk');
+    qemuImg('convert', '-f', 'raw', '-O', 'vmdk', source, vmdk);
+    const file = readFileSync(vmdk);
+    const gd = Number(file.readBigUInt64LE(56)) * 512;
+    // Move grain table 0 to the end of the file and point the directory at the copy; zero the old place.
+    const table0 = file.readUInt32LE(gd) * 512;
+    const moved = Buffer.concat([file, file.subarray(table0, table0 + 2048), Buffer.alloc(512 * 4 - 2048)]);
+    moved.writeUInt32LE(file.length / 512, gd);
+    moved.fill(0, table0, table0 + 2048);
+    writeFileSync(vmdk, moved);
+    expect(qemuCompare(source, 'raw', vmdk, 'vmdk').status).toBe(0); // still a valid file for qemu
+    await expectSameAsQemu(vmdk, source, 'raw');
   });
 
   it('a hand-written descriptor with FLAT extents at offsets and a ZERO extent between them', async () => {
