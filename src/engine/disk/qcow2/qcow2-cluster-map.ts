@@ -54,6 +54,11 @@ export class Qcow2ClusterMap {
     }
   }
 
+  /** Whether L1 entry `l1Index` has an L2 table (without one, all its clusters are unallocated). */
+  hasL2Table(l1Index: number): boolean {
+    return (this.tables.l2Offsets[l1Index] ?? 0) !== 0;
+  }
+
   /** Where an L2 entry lives in the file, for error messages. */
   entryPosition(l1Index: number, index: number): number {
     return this.tables.l2Offsets[l1Index]! + index * this.entrySize;

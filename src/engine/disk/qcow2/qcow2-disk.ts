@@ -1,8 +1,7 @@
-import { VmferryError } from '../../errors';
 import type { ByteSource } from '../../io/byte-source';
 import { layerOver, readFromParent } from '../allocation';
 import { clampDiskRead, type DiskExtent, type ExtentKind, type VirtualDisk } from '../virtual-disk';
-import { inflateRaw, InflateError } from './inflate-raw';
+import { CompressedClusters, type CompressedPiece } from './qcow2-compressed';
 import type { Qcow2ClusterMap } from './qcow2-cluster-map';
 import { subclusterKind, type ClusterMapping } from './qcow2-l2-entry';
 
@@ -15,7 +14,7 @@ export class Qcow2Disk implements VirtualDisk {
   readonly format = 'qcow2' as const;
   readonly blockSize: number;
   readonly storedBytes: number;
-  private lastInflated: { cluster: number; bytes: Uint8Array } | null = null;
+  private readonly compressed: CompressedClusters;
 
   constructor(
     private readonly source: ByteSource,
@@ -26,10 +25,11 @@ export class Qcow2Disk implements VirtualDisk {
     /** Facts worth telling the user (dirty bit, internal snapshots, backing file). */
     readonly notes: readonly string[],
     /** null when compressed clusters can be read; otherwise why not (zstd). */
-    private readonly compressionProblem: string | null,
+    compressionProblem: string | null,
   ) {
     this.blockSize = map.clusterSize;
     this.storedBytes = source.size;
+    this.compressed = new CompressedClusters(source, map.clusterSize, compressionProblem);
   }
 
   get name(): string {
@@ -49,6 +49,12 @@ export class Qcow2Disk implements VirtualDisk {
     const { clusterSize, l2Entries } = this.map;
     const clusters = Math.ceil(this.virtualSize / clusterSize);
     for (let first = 0; first < clusters; first += l2Entries) {
+      if (!this.map.hasL2Table(first / l2Entries)) {
+        // A whole L2 range with nothing allocated: one extent, not one per cluster (a sparse 2 TiB image).
+        const start = first * clusterSize;
+        yield { offset: start, length: Math.min(l2Entries * clusterSize, this.virtualSize - start), kind: 'unallocated' };
+        continue;
+      }
       const extents: DiskExtent[] = [];
       const push = (offset: number, length: number, kind: ExtentKind) => {
         const last = extents[extents.length - 1];
@@ -78,7 +84,7 @@ export class Qcow2Disk implements VirtualDisk {
     const { clusterSize } = this.map;
     const end = offset + count;
     const plan = new ReadPlan();
-    const compressed: { cluster: number; hostOffset: number; length: number; from: number; to: number; at: number }[] = [];
+    const compressed: CompressedPiece[] = [];
     const firstCluster = Math.floor(offset / clusterSize);
     const lastCluster = Math.floor((end - 1) / clusterSize);
     await this.map.forEachCluster(firstCluster, lastCluster - firstCluster + 1, (cluster, mapping) => {
@@ -111,11 +117,7 @@ export class Qcow2Disk implements VirtualDisk {
       }
     });
     await Promise.all(reads);
-    for (const piece of compressed) {
-      const bytes = await this.inflate(piece.cluster, piece.hostOffset, piece.length);
-      const clusterStart = piece.cluster * clusterSize;
-      out.set(bytes.subarray(piece.from - clusterStart, piece.to - clusterStart), piece.at);
-    }
+    await this.compressed.copyInto(out, compressed);
     return out;
   }
 
@@ -129,30 +131,6 @@ export class Qcow2Disk implements VirtualDisk {
       else if (kind === 'unallocated' && this.parent) plan.fromParent(at - offset, at, stop - at);
       at = stop;
     }
-  }
-
-  /** Decompresses one cluster (the last one is kept: sequential reads often cut a cluster in two). */
-  private async inflate(cluster: number, hostOffset: number, length: number): Promise<Uint8Array> {
-    if (this.lastInflated?.cluster === cluster) return this.lastInflated.bytes;
-    if (this.compressionProblem) {
-      throw new VmferryError('unsupported', `${this.where(cluster)} is compressed with ${this.compressionProblem}, which VM Ferry cannot decompress`, {
-        file: this.name,
-        hint: 'Convert it with qemu-img convert -O qcow2 (without -c) first',
-      });
-    }
-    const data = await this.source.read(hostOffset, Math.min(length, this.source.size - hostOffset));
-    let bytes: Uint8Array;
-    try {
-      bytes = inflateRaw(data, this.map.clusterSize);
-    } catch (error) {
-      if (!(error instanceof InflateError)) throw error;
-      throw new VmferryError('corrupt', `${this.where(cluster)}: the compressed cluster at byte ${hostOffset} does not decompress (${error.message})`, {
-        file: this.name,
-        offset: hostOffset,
-      });
-    }
-    this.lastInflated = { cluster, bytes };
-    return bytes;
   }
 
   private where(cluster: number): string {
