@@ -22,7 +22,7 @@ import {
   SECTOR,
   type SparseHeader,
 } from './sparse-header';
-import { deflateZlib } from './zlib';
+import { deflateZlib, looksIncompressible, storedZlib } from './zlib';
 
 /** 64 KiB grains, 512 entries per grain table: what VMware, VirtualBox and qemu all write. */
 export const GRAIN_SECTORS = 128;
@@ -107,7 +107,7 @@ async function writeStreamOptimized(
     await out.padToSector();
   };
   for await (const grain of grainsWithData(disk, GRAIN_BYTES, { signal, onProgress })) {
-    const compressed = deflateZlib(grain.data);
+    const compressed = looksIncompressible(grain.data) ? Promise.resolve(storedZlib(grain.data)) : deflateZlib(grain.data);
     compressed.catch(() => undefined); // awaited in order below; never an unhandled rejection meanwhile
     pending.push({ index: grain.index, compressed });
     if (pending.length >= DEFLATE_IN_FLIGHT) await emit(pending.shift()!);

@@ -64,6 +64,48 @@ export async function deflateZlib(input: Uint8Array): Promise<Uint8Array> {
   return out;
 }
 
+/**
+ * `input` as a zlib stream of stored blocks (RFC 1951 §3.2.4), which is what deflate itself falls back to for
+ * incompressible data, without the match search that makes deflating random data slow.
+ */
+export function storedZlib(input: Uint8Array): Uint8Array {
+  const blocks = Math.max(1, Math.ceil(input.length / 65535));
+  const out = new Uint8Array(2 + blocks * 5 + input.length + 4);
+  out[0] = 0x78; // CM 8, 32 KiB window
+  out[1] = 0x01; // FLEVEL 0 (fastest), FCHECK so that 0x7801 % 31 == 0
+  let at = 2;
+  for (let block = 0; block < blocks; block++) {
+    const data = input.subarray(block * 65535, (block + 1) * 65535);
+    out[at] = block === blocks - 1 ? 1 : 0;
+    out[at + 1] = data.length & 0xff;
+    out[at + 2] = data.length >> 8;
+    out[at + 3] = ~data.length & 0xff;
+    out[at + 4] = (~data.length >> 8) & 0xff;
+    out.set(data, at + 5);
+    at += 5 + data.length;
+  }
+  const adler = adler32(input);
+  out.set([adler >>> 24, (adler >>> 16) & 0xff, (adler >>> 8) & 0xff, adler & 0xff], at);
+  return out;
+}
+
+/**
+ * Whether deflating `bytes` is hopeless: their byte entropy is so close to 8 bits that no Huffman code can save
+ * more than a fraction of a percent. (Data repeated at a distance could still shrink through matches; losing
+ * that rare gain is the price of not deflating random and already-compressed data at a fifth of the speed.)
+ */
+export function looksIncompressible(bytes: Uint8Array): boolean {
+  if (bytes.length < 4096) return false;
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < bytes.length; i++) counts[bytes[i]!]!++;
+  let entropy = 0;
+  for (let i = 0; i < 256; i++) {
+    const p = counts[i]! / bytes.length;
+    if (p > 0) entropy -= p * Math.log2(p);
+  }
+  return entropy > 7.95;
+}
+
 /** True when `bytes` start like a zlib stream (RFC 1950 §2.2: CM 8, window ≤ 32 KiB, FCHECK). */
 export function looksLikeZlib(bytes: Uint8Array): boolean {
   if (bytes.length < 2) return false;

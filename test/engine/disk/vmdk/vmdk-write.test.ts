@@ -85,6 +85,10 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'VMDK writing, checked by
       expect(gdOffset * 512).toBeLessThan(file.length - 1536);
       expect(file.readUInt32LE(gdOffset * 512 - 512 + 12)).toBe(2); // a GD marker precedes the directory
       expect(tail.subarray(1024).every((b) => b === 0)).toBe(true);
+      // The first grain is random data: written as deflate stored blocks (2 + 5 + 65535 + 5 + 1 + 4 bytes).
+      const firstGrain = Number(file.readBigUInt64LE(64)) * 512;
+      expect([file.readBigUInt64LE(firstGrain), file.readUInt32LE(firstGrain + 8)]).toEqual([0n, 65552]);
+      expect(file[firstGrain + 12 + 2]! & 0b110).toBe(0); // BTYPE 00
       // Zero grains are not stored: exactly the source's non-zero grains are allocated.
       expect(await storedDataBytes(output)).toBe(await nonZeroGrainBytes(input));
       expect(file.length).toBeLessThan(6 * MiB);
