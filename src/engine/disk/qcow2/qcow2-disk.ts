@@ -79,8 +79,7 @@ export class Qcow2Disk implements VirtualDisk {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const count = clampDiskRead(this, offset, length);
-    const out = new Uint8Array(count);
-    if (count === 0) return out;
+    if (count === 0) return new Uint8Array(0);
     const { clusterSize } = this.map;
     const end = offset + count;
     const plan = new ReadPlan();
@@ -108,6 +107,13 @@ export class Qcow2Disk implements VirtualDisk {
           break;
       }
     });
+    const only = plan.runs[0];
+    if (plan.runs.length === 1 && compressed.length === 0 && !only!.fromParent && only!.length === count) {
+      // The whole range is one run of the file (the common case): hand out the source's buffer, no copy.
+      const bytes = await this.source.read(only!.position, count);
+      if (bytes.length === count) return bytes;
+    }
+    const out = new Uint8Array(count);
     const reads = plan.runs.map(async (run) => {
       if (run.fromParent) {
         out.set(await readFromParent(this.parent, run.position, run.length), run.at);

@@ -88,6 +88,11 @@ async function* deflatedBatches(disk: VirtualDisk, units: UnitMap, signal: Abort
   if (batch.length > 0) yield await finish();
 }
 
+/** Whether `next` starts right where `previous` ends, in the same buffer. */
+function continues(previous: Uint8Array, next: Uint8Array): boolean {
+  return previous.buffer === next.buffer && previous.byteOffset + previous.length === next.byteOffset;
+}
+
 /** Streams header, refcount table and blocks, L1, L2 tables, then the data area, padded to whole clusters. */
 async function writeImage(
   disk: VirtualDisk,
@@ -127,11 +132,23 @@ async function writeImage(
       onProgress?.(done);
     }
   } else {
+    // Consecutive units are views of one read buffer and go to consecutive clusters: write them as one piece.
+    let pending: Uint8Array | null = null;
     for await (const unit of readUnits(disk, units, { signal })) {
       throwIfAborted(signal);
-      await emit(unit, null);
+      const place = places.next().value!;
+      const at = layout.dataOffset + place.offset;
+      if (pending && at === out.position + pending.length && continues(pending, unit.data)) {
+        pending = new Uint8Array(pending.buffer, pending.byteOffset, pending.length + unit.data.length);
+      } else {
+        if (pending) await out.write(pending);
+        if (out.position < at) await out.zeros(at - out.position);
+        pending = unit.data;
+      }
+      done += units.unitLength(unit.index);
       onProgress?.(done);
     }
+    if (pending) await out.write(pending);
   }
   const end = layout.totalClusters * CLUSTER_SIZE;
   if (out.position > end) throw new Error(`qcow2 writer overran its plan: ${out.position} > ${end} bytes`);

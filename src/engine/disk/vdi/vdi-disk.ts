@@ -63,7 +63,6 @@ export class VdiDisk implements VirtualDisk {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const count = clampDiskRead(this, offset, length);
-    const out = new Uint8Array(count);
     const runs: { at: number; position: number; length: number }[] = [];
     for (let at = 0; at < count; ) {
       const guest = offset + at;
@@ -79,6 +78,9 @@ export class VdiDisk implements VirtualDisk {
       }
       at += take;
     }
+    // The whole range in one run of the file (the common case): hand out the source's buffer, no copy.
+    if (runs.length === 1 && runs[0]!.length === count) return readExact(this.source, runs[0]!.position, count, 'VDI block');
+    const out = new Uint8Array(count);
     await Promise.all(runs.map(async (run) => out.set(await readExact(this.source, run.position, run.length, 'VDI block'), run.at)));
     return out;
   }
