@@ -56,6 +56,13 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 reading (images ma
     qemuImg('convert', '-q', '-c', '-f', 'raw', '-O', 'qcow2', raw, path('compressed.qcow2'));
     qemuImg('convert', '-q', '-f', 'raw', '-O', 'qcow2', '-o', 'cluster_size=4096', raw, path('small-clusters.qcow2'));
     qemuImg('convert', '-q', '-f', 'raw', '-O', 'qcow2', '-o', 'cluster_size=2M', raw, path('large-clusters.qcow2'));
+    // The compressed descriptor's bit split depends on cluster_bits: try both ends (9 and 21).
+    qemuImg('convert', '-q', '-c', '-f', 'raw', '-O', 'qcow2', '-o', 'cluster_size=512', raw, path('compressed-512.qcow2'));
+    qemuImg('convert', '-q', '-c', '-f', 'raw', '-O', 'qcow2', '-o', 'cluster_size=2M', raw, path('compressed-2m.qcow2'));
+    // An internal snapshot, then changes: the active state is read (clusters shared with the snapshot lose "copied").
+    qemuImg('convert', '-q', '-f', 'raw', '-O', 'qcow2', raw, path('snapshotted.qcow2'));
+    qemuImg('snapshot', '-c', 'before', path('snapshotted.qcow2'));
+    qemuIo(path('snapshotted.qcow2'), 'qcow2', 'write -P 0x71 0 100k', 'write -z 3M 64k');
 
     // Zero clusters: over allocated data (zero flag + offset) and over nothing (zero flag alone), v3.
     qemuImg('convert', '-q', '-f', 'raw', '-O', 'qcow2', raw, path('zeros.qcow2'));
@@ -98,6 +105,9 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 reading (images ma
     'compressed.qcow2',
     'small-clusters.qcow2',
     'large-clusters.qcow2',
+    'compressed-512.qcow2',
+    'compressed-2m.qcow2',
+    'snapshotted.qcow2',
     'zeros.qcow2',
     'extended.qcow2',
     'child.qcow2',
