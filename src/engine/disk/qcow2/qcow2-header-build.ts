@@ -16,7 +16,7 @@ export function buildQcow2Header(layout: Qcow2Layout): Uint8Array {
   view.setUint32(20, CLUSTER_BITS);
   view.setBigUint64(24, BigInt(layout.virtualSize));
   view.setUint32(36, layout.l1Entries);
-  view.setBigUint64(40, BigInt(layout.l1TableOffset));
+  view.setBigUint64(40, BigInt(layout.l1Entries > 0 ? layout.l1TableOffset : 0));
   view.setBigUint64(48, BigInt(layout.refcountTableOffset));
   view.setUint32(56, layout.refcountTableClusters);
   view.setUint32(96, REFCOUNT_ORDER);

@@ -52,7 +52,8 @@ export function planQcow2Layout(virtualSize: number, dataUnits: Iterable<number>
     const l1Index = Math.floor(unit / L2_ENTRIES);
     if (l2TableOf[l1Index] === -1) l2TableOf[l1Index] = l2TableCount++;
   }
-  const l1TableClusters = Math.max(1, Math.ceil(l1Entries / ENTRIES_PER_TABLE_CLUSTER));
+  // An empty disk has an empty L1 table and no cluster for it (qemu writes l1_table_offset 0 then).
+  const l1TableClusters = Math.ceil(l1Entries / ENTRIES_PER_TABLE_CLUSTER);
   let refcountBlockCount = 1;
   let refcountTableClusters = 1;
   let totalClusters = 0;

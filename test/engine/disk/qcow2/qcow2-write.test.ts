@@ -6,6 +6,8 @@ import { copyDisk } from '../../../../src/engine/disk/copy';
 import { qcow2Writer } from '../../../../src/engine/disk/qcow2/qcow2-writer';
 import { CLUSTER_SIZE, planQcow2Layout, REFCOUNTS_PER_BLOCK } from '../../../../src/engine/disk/qcow2/qcow2-layout';
 import { scanUnits } from '../../../../src/engine/disk/unit-map';
+import { RawDisk } from '../../../../src/engine/disk/raw/raw-disk';
+import { MemorySource } from '../../../../src/engine/io/memory-source';
 import { NodeFileSink } from '../../../../src/cli/node-file-sink';
 import { isVmferryError } from '../../../../src/engine/errors';
 import { makeMixedRaw, MiB, openDiskFile, pseudoRandom, qemuCheck, qemuCompare, qemuImg } from '../../../support/disks';
@@ -145,6 +147,21 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 writing (checked b
     }
     await close();
     await expected.close();
+  });
+
+  it('an empty disk and a one-sector disk, plain and compressed: clean and identical', async () => {
+    for (const [name, bytes] of [
+      ['empty', new Uint8Array(0)],
+      ['sector', new Uint8Array(512).fill(3)],
+    ] as const) {
+      writeFileSync(path(`${name}.raw`), bytes);
+      for (const compress of [false, true]) {
+        const out = path(`${name}-${compress}.qcow2`);
+        await copyDisk(new RawDisk(new MemorySource(bytes, name)), 'qcow2', await NodeFileSink.create(out), { compress });
+        expectClean(out);
+        expect(qemuCompare(path(`${name}.raw`), 'raw', out, 'qcow2').status).toBe(0);
+      }
+    }
   });
 
   it('cancel during the write aborts the sink and leaves no file', async () => {

@@ -6,6 +6,7 @@ import { copyDisk } from '../../../../src/engine/disk/copy';
 import { openVdi } from '../../../../src/engine/disk/vdi/vdi-disk';
 import { vdiWriter } from '../../../../src/engine/disk/vdi/vdi-writer';
 import { scanUnits } from '../../../../src/engine/disk/unit-map';
+import { RawDisk } from '../../../../src/engine/disk/raw/raw-disk';
 import type { DiskExtent } from '../../../../src/engine/disk/virtual-disk';
 import { NodeFileSink } from '../../../../src/cli/node-file-sink';
 import { isVmferryError, type ErrorCode } from '../../../../src/engine/errors';
@@ -104,6 +105,19 @@ describeWithTools(['qemu-img', 'truncate'], 'VDI', () => {
       }
     });
   }
+
+  it('an empty disk and a one-sector disk: clean and identical', async () => {
+    for (const [name, bytes] of [
+      ['empty', new Uint8Array(0)],
+      ['sector', new Uint8Array(512).fill(3)],
+    ] as const) {
+      writeFileSync(path(`${name}.raw`), bytes);
+      const out = path(`${name}.vdi`);
+      await copyDisk(new RawDisk(new MemorySource(bytes, name)), 'vdi', await NodeFileSink.create(out));
+      expect(qemuCheck(out, 'vdi').status).toBe(0);
+      expect(qemuCompare(path(`${name}.raw`), 'raw', out, 'vdi').status).toBe(0);
+    }
+  });
 
   it('two writes of the same disk get different UUIDs', async () => {
     const a = readFileSync(path('mixed.img.vdi')).subarray(392, 424);
