@@ -176,7 +176,14 @@ describeWithTools(['qemu-img', 'qemu-io'], 'qcow2 bad input', () => {
   it('an unknown incompatible feature bit is refused by number (and by name when the table has one)', async () => {
     const bytes = copy(good);
     setU32(bytes, 76, 1 << 9);
-    await expectError(open(bytes), 'unsupported', /incompatible feature bit 9\b/);
+    await expectError(open(bytes), 'unsupported', /incompatible feature bit 9, which/);
+    // qemu's feature name table names bits 0-4; give the "extended L2" entry bit 9 instead.
+    const named = copy(bytes);
+    const at = Buffer.from(named.subarray(0, 4096)).indexOf('extended L2');
+    expect(at).toBeGreaterThan(0);
+    expect(named[at - 2]).toBe(0); // type: incompatible
+    named[at - 1] = 9;
+    await expectError(open(named), 'unsupported', /incompatible feature bit 9 \("extended L2 entries"\)/);
   });
 
   it('the corrupt bit is refused with the qemu-img check hint; the dirty bit is read and noted', async () => {
