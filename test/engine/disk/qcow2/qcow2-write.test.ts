@@ -67,7 +67,10 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 writing (checked b
     const odd = 5 * MiB + 3 * 512;
     execFileSync('truncate', ['-s', String(odd), path('odd.img')]);
     const text = Buffer.from('VM Ferry writes qcow2. '.repeat(5000));
-    writeFileSync(path('odd.img'), Buffer.concat([text, pseudoRandom(300_000, 8)]), { flag: 'r+' });
+    // A random block repeated 20 000 bytes later: deflate matches that reach back further than qemu's own 4 KiB
+    // window (qemu inflates a whole cluster in one call, so any distance inside the cluster must work).
+    const echo = pseudoRandom(20_000, 9);
+    writeFileSync(path('odd.img'), Buffer.concat([text, pseudoRandom(300_000, 8), echo, echo]), { flag: 'r+' });
     execFileSync('dd', ['if=/dev/urandom', `of=${path('odd.img')}`, 'bs=512', `seek=${odd / 512 - 1}`, 'count=1', 'conv=notrunc'], { stdio: 'ignore' });
     // A sparse 3 GiB source with data in three different L1 ranges (each L2 table maps 512 MiB).
     qemuImg('create', '-q', '-f', 'qcow2', path('wide.qcow2'), '3G');
