@@ -7,6 +7,7 @@ import type { VirtualDisk } from '../virtual-disk';
 import { BatchedSink } from './batched-sink';
 import { DataPlacement, STORED_RAW } from './qcow2-data-placement';
 import { deflateRaw } from './deflate-raw';
+import { looksIncompressible } from './incompressible';
 import { buildQcow2Header } from './qcow2-header-build';
 import { CLUSTER_SIZE, planQcow2Layout, type Qcow2Layout } from './qcow2-layout';
 import { writeL1Table, writeL2Tables, writeRefcountBlocks, writeRefcountTable } from './qcow2-metadata-write';
@@ -60,7 +61,7 @@ async function writeCompressed(disk: VirtualDisk, units: UnitMap, sink: ByteSink
   let done = 0;
   for await (const batch of deflatedBatches(disk, units, context.signal)) {
     for (const { unit, deflated } of batch) {
-      lengths[rank++] = deflated.length < CLUSTER_SIZE ? deflated.length : STORED_RAW;
+      lengths[rank++] = deflated && deflated.length < CLUSTER_SIZE ? deflated.length : STORED_RAW;
       done += units.unitLength(unit.index);
     }
     context.onProgress?.(done);
@@ -71,12 +72,12 @@ async function writeCompressed(disk: VirtualDisk, units: UnitMap, sink: ByteSink
   await writeImage(disk, units, layout, placement, sink, second, true);
 }
 
-/** Units in order, deflated IN_FLIGHT at a time. */
+/** Units in order, deflated IN_FLIGHT at a time (null: not worth deflating, stored raw). */
 async function* deflatedBatches(disk: VirtualDisk, units: UnitMap, signal: AbortSignal | undefined) {
   let batch: UnitData[] = [];
   const finish = async () => {
-    const deflated = await Promise.all(batch.map((unit) => deflateRaw(unit.data)));
-    const out = batch.map((unit, i) => ({ unit, deflated: deflated[i]! }));
+    const deflated = await Promise.all(batch.map((unit) => (looksIncompressible(unit.data) ? null : deflateRaw(unit.data))));
+    const out = batch.map((unit, i) => ({ unit, deflated: deflated[i] ?? null }));
     batch = [];
     return out;
   };
