@@ -2,6 +2,7 @@ import { VmferryError } from '../../errors';
 import { readExact, type ByteSource } from '../../io/byte-source';
 import { ExtentRun } from '../allocation';
 import type { DiskExtent, ExtentKind } from '../virtual-disk';
+import { isAllZero } from '../zero';
 import { mapConcurrent } from './concurrent';
 import type { ReadBelow, VmdkExtent } from './extent';
 import { GrainDirectory, GTE_UNALLOCATED, GTE_ZEROED } from './grain-directory';
@@ -91,6 +92,12 @@ export class SparseExtent implements VmdkExtent {
       const first = index * perTable * this.grainBytes;
       const table = await this.directory.table(index);
       if (!table) {
+        const done = run.push(first, Math.min(perTable * this.grainBytes, this.length - first), 'unallocated');
+        if (done) yield done;
+        continue;
+      }
+      if (isAllZero(new Uint8Array(table.buffer, table.byteOffset, table.byteLength))) {
+        // The common case in a big, mostly empty disk: one push for the whole table.
         const done = run.push(first, Math.min(perTable * this.grainBytes, this.length - first), 'unallocated');
         if (done) yield done;
         continue;

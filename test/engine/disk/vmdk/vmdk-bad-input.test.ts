@@ -176,9 +176,13 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'VMDK bad input', () => {
     qemuImg('create', '-q', '-f', 'vmdk', '-b', 'cid-base.vmdk', '-F', 'vmdk', join(dir, 'cid-child.vmdk'));
     const bytes = readFileSync(base);
     const text = bytes.subarray(512, 512 * 21).toString('latin1');
-    const at = 512 + text.search(/^CID=[0-9a-f]{8}$/m) + 4;
-    patchFile(base, at, [...Buffer.from('deadbeef')]);
-    const error = await expectVmferryError(openAndClose(join(dir, 'cid-child.vmdk')), 'corrupt', 'cid-child.vmdk', 'cid-base.vmdk', 'CID deadbeef');
+    // qemu writes the CID without leading zeros (`CID=611c1e6`): replace its digits in place, same length.
+    const found = /^CID=([0-9a-f]{1,8})$/m.exec(text);
+    expect(found, `no CID line in ${JSON.stringify(text.slice(0, 200))}`).not.toBeNull();
+    const digits = (found![1]!.startsWith('e') ? 'd' : 'e').repeat(found![1]!.length);
+    patchFile(base, 512 + found!.index + 4, [...Buffer.from(digits)]);
+    const changed = parseInt(digits, 16).toString(16).padStart(8, '0');
+    const error = await expectVmferryError(openAndClose(join(dir, 'cid-child.vmdk')), 'corrupt', 'cid-child.vmdk', 'cid-base.vmdk', `CID ${changed}`);
     expect(error.message).toMatch(/expects its parent to have CID [0-9a-f]{8}/);
   });
 

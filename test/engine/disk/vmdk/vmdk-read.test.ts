@@ -67,6 +67,15 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'VMDK reading (qemu-img m
     }, 60_000);
   }
 
+  it('an empty 2 TiB monolithicSparse (64 Ki grain tables, all allocated by qemu) is one unallocated extent, walked quickly', async () => {
+    const vmdk = join(dir, 'empty-2t.vmdk');
+    qemuImg('create', '-q', '-f', 'vmdk', vmdk, '2047G');
+    const started = Date.now();
+    expect(await ourAllocation(vmdk)).toEqual([{ offset: 0, length: 2047 * 1024 * MiB, kind: 'unallocated' }]);
+    expect(Date.now() - started).toBeLessThan(20_000); // about 0.3 s alone; generous for a loaded CI machine
+    expect(qemuInfo(vmdk)['virtual-size']).toBe(2047 * 1024 * MiB); // (qemu-img map would take seconds here)
+  });
+
   it('zeroed_grain=on: grain table entry 1 reads as a zero grain, not sector 1', async () => {
     const vmdk = join(dir, 'zeroed.vmdk');
     qemuImg('create', '-q', '-f', 'vmdk', '-o', 'zeroed_grain=on', vmdk, '16M');
