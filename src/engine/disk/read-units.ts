@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../errors';
+import { readAhead, type ReadRequest } from './read-ahead';
 import type { UnitMap } from './unit-map';
 import type { VirtualDisk } from './virtual-disk';
 
@@ -8,24 +8,23 @@ export interface UnitData {
   data: Uint8Array;
 }
 
+interface Run {
+  start: number;
+  count: number;
+}
+
 /**
- * The units a writer stores, in order, read in runs of consecutive units (up to `maxRead` bytes per request) so
- * that reads stay large while memory stays bounded by one run.
+ * The units a writer stores, in order, read in runs of consecutive units (up to `maxRead` bytes per request),
+ * with the next runs already being read while the caller works on the current one.
  */
 export async function* readUnits(
   disk: VirtualDisk,
   units: UnitMap,
   { signal, maxRead = 4 * 1024 * 1024 }: { signal?: AbortSignal; maxRead?: number } = {},
 ): AsyncGenerator<UnitData> {
-  const perRun = Math.max(1, Math.floor(maxRead / units.unitSize));
-  let runStart = -1;
-  let runLength = 0;
-  const flush = async function* (): AsyncGenerator<UnitData> {
-    if (runLength === 0) return;
-    throwIfAborted(signal);
-    const offset = runStart * units.unitSize;
-    const bytes = await disk.read(offset, Math.min(runLength * units.unitSize, disk.virtualSize - offset));
-    for (let i = 0; i < runLength; i++) {
+  const requests = runRequests(units, Math.max(1, Math.floor(maxRead / units.unitSize)), disk.virtualSize);
+  for await (const { request: run, bytes } of readAhead(requests, (o, l) => disk.read(o, l), { signal })) {
+    for (let i = 0; i < run.count; i++) {
       const start = i * units.unitSize;
       let data = bytes.subarray(start, start + units.unitSize);
       if (data.length < units.unitSize) {
@@ -33,14 +32,28 @@ export async function* readUnits(
         padded.set(data);
         data = padded;
       }
-      yield { index: runStart + i, data };
+      yield { index: run.start + i, data };
     }
-    runLength = 0;
-  };
-  for (const index of units.indexes()) {
-    if (runLength > 0 && (index !== runStart + runLength || runLength === perRun)) yield* flush();
-    if (runLength === 0) runStart = index;
-    runLength++;
   }
-  yield* flush();
+}
+
+function* runRequests(units: UnitMap, perRun: number, virtualSize: number): Generator<Run & ReadRequest> {
+  for (const run of runsOf(units, perRun)) {
+    const offset = run.start * units.unitSize;
+    yield { ...run, offset, length: Math.min(run.count * units.unitSize, virtualSize - offset) };
+  }
+}
+
+/** Consecutive mapped units grouped into runs of at most `perRun`. */
+function* runsOf(units: UnitMap, perRun: number): Generator<Run> {
+  let run: Run | null = null;
+  for (const index of units.indexes()) {
+    if (run && index === run.start + run.count && run.count < perRun) {
+      run.count++;
+      continue;
+    }
+    if (run) yield run;
+    run = { start: index, count: 1 };
+  }
+  if (run) yield run;
 }

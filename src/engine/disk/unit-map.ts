@@ -1,5 +1,5 @@
-import { throwIfAborted } from '../errors';
-import type { VirtualDisk } from './virtual-disk';
+import { readAhead, type ReadRequest } from './read-ahead';
+import type { DiskExtent, VirtualDisk } from './virtual-disk';
 import { isAllZero, ZERO_DETECT_GRANULARITY } from './zero';
 
 /**
@@ -73,21 +73,28 @@ export async function dataBytesOf(disk: VirtualDisk): Promise<number> {
 export async function scanUnits(disk: VirtualDisk, unitSize: number, options: ScanOptions = {}): Promise<UnitMap> {
   const map = new UnitMap(unitSize, disk.virtualSize);
   const chunk = Math.max(unitSize, Math.floor((options.chunkSize ?? 4 * 1024 * 1024) / unitSize) * unitSize);
+  const extents: DiskExtent[] = [];
+  for await (const extent of disk.allocation()) if (extent.kind === 'data') extents.push(extent);
   let read = 0;
-  for await (const extent of disk.allocation()) {
-    if (extent.kind !== 'data') continue;
-    for (let offset = extent.offset; offset < extent.offset + extent.length; ) {
-      throwIfAborted(options.signal);
-      // Align reads to unit boundaries so a unit is tested from one buffer.
-      const end = Math.min(extent.offset + extent.length, (Math.floor(offset / chunk) + 1) * chunk);
-      const bytes = await disk.read(offset, end - offset);
-      markNonZero(map, offset, bytes);
-      read += bytes.length;
-      options.onProgress?.(read);
-      offset = end;
-    }
+  const requests = chunkRequests(extents, chunk);
+  for await (const { request, bytes } of readAhead(requests, (o, l) => disk.read(o, l), { signal: options.signal })) {
+    markNonZero(map, request.offset, bytes);
+    read += bytes.length;
+    options.onProgress?.(read);
   }
   return map;
+}
+
+/** Data extents cut at chunk boundaries (multiples of the unit), so each unit is tested from one buffer. */
+function* chunkRequests(extents: readonly DiskExtent[], chunk: number): Generator<ReadRequest> {
+  for (const extent of extents) {
+    const end = extent.offset + extent.length;
+    for (let offset = extent.offset; offset < end; ) {
+      const stop = Math.min(end, (Math.floor(offset / chunk) + 1) * chunk);
+      yield { offset, length: stop - offset };
+      offset = stop;
+    }
+  }
 }
 
 function markNonZero(map: UnitMap, offset: number, bytes: Uint8Array): void {
