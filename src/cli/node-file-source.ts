@@ -29,7 +29,12 @@ export class NodeFileSource implements ByteSource {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const count = clampRead(this, offset, length);
-    const buffer = new Uint8Array(count);
+    // Not zero-filled (every byte is overwritten by the read, or cut off below; zeroing 4 MiB per read costs), and
+    // not from the shared small-buffer pool, so callers may use `.buffer` as their own.
+    // Not zero-filled (every byte is overwritten by the read, or cut off below; zeroing 4 MiB per read costs), and
+    // a plain Uint8Array over it, not a Buffer: the engine relies on Uint8Array semantics (Buffer#slice is a view).
+    const slow = Buffer.allocUnsafeSlow(count);
+    const buffer = new Uint8Array(slow.buffer, slow.byteOffset, count);
     let done = 0;
     while (done < count) {
       const { bytesRead } = await this.handle.read(buffer, done, count - done, offset + done);

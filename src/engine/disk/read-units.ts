@@ -1,4 +1,4 @@
-import { readAhead, type ReadRequest } from './read-ahead';
+import { readAhead, readDataOnly, type ReadRequest } from './read-ahead';
 import type { UnitMap } from './unit-map';
 import type { VirtualDisk } from './virtual-disk';
 
@@ -23,7 +23,7 @@ export async function* readUnits(
   { signal, maxRead = 4 * 1024 * 1024 }: { signal?: AbortSignal; maxRead?: number } = {},
 ): AsyncGenerator<UnitData> {
   const requests = runRequests(units, Math.max(1, Math.floor(maxRead / units.unitSize)), disk.virtualSize);
-  for await (const { request: run, bytes } of readAhead(requests, (o, l) => disk.read(o, l), { signal })) {
+  for await (const { request: run, bytes } of readAhead(requests, readDataOnly(disk), { signal })) {
     for (let i = 0; i < run.count; i++) {
       const start = i * units.unitSize;
       let data = bytes.subarray(start, start + units.unitSize);

@@ -1,6 +1,6 @@
-import { readAhead, type ReadRequest } from './read-ahead';
+import { readAhead, readDataOnly, type ReadRequest } from './read-ahead';
 import type { DiskExtent, VirtualDisk } from './virtual-disk';
-import { isAllZero, ZERO_DETECT_GRANULARITY } from './zero';
+import { isAllZero } from './zero';
 
 /**
  * Which output units (a VHD block, a qcow2 cluster, a VMDK grain) hold any non-zero byte. Writers that must lay
@@ -73,11 +73,9 @@ export async function dataBytesOf(disk: VirtualDisk): Promise<number> {
 export async function scanUnits(disk: VirtualDisk, unitSize: number, options: ScanOptions = {}): Promise<UnitMap> {
   const map = new UnitMap(unitSize, disk.virtualSize);
   const chunk = Math.max(unitSize, Math.floor((options.chunkSize ?? 4 * 1024 * 1024) / unitSize) * unitSize);
-  const extents: DiskExtent[] = [];
-  for await (const extent of disk.allocation()) if (extent.kind === 'data') extents.push(extent);
   let read = 0;
-  const requests = chunkRequests(extents, chunk);
-  for await (const { request, bytes } of readAhead(requests, (o, l) => disk.read(o, l), { signal: options.signal })) {
+  const requests = chunkRequests(disk.allocation(), chunk);
+  for await (const { request, bytes } of readAhead(requests, readDataOnly(disk), { signal: options.signal })) {
     markNonZero(map, request.offset, bytes);
     read += bytes.length;
     options.onProgress?.(read);
@@ -86,8 +84,9 @@ export async function scanUnits(disk: VirtualDisk, unitSize: number, options: Sc
 }
 
 /** Data extents cut at chunk boundaries (multiples of the unit), so each unit is tested from one buffer. */
-function* chunkRequests(extents: readonly DiskExtent[], chunk: number): Generator<ReadRequest> {
-  for (const extent of extents) {
+async function* chunkRequests(extents: AsyncIterable<DiskExtent>, chunk: number): AsyncGenerator<ReadRequest> {
+  for await (const extent of extents) {
+    if (extent.kind !== 'data') continue;
     const end = extent.offset + extent.length;
     for (let offset = extent.offset; offset < end; ) {
       const stop = Math.min(end, (Math.floor(offset / chunk) + 1) * chunk);
@@ -97,19 +96,12 @@ function* chunkRequests(extents: readonly DiskExtent[], chunk: number): Generato
   }
 }
 
+/** A unit is stored whole, so one zero test per unit (at most the unit, at least 4 KiB) decides it. */
 function markNonZero(map: UnitMap, offset: number, bytes: Uint8Array): void {
-  const step = Math.min(ZERO_DETECT_GRANULARITY, map.unitSize);
   for (let at = 0; at < bytes.length; ) {
     const unit = Math.floor((offset + at) / map.unitSize);
     const unitEnd = Math.min(bytes.length, (unit + 1) * map.unitSize - offset);
-    if (!map.has(unit)) {
-      for (let probe = at; probe < unitEnd; probe += step) {
-        if (!isAllZero(bytes.subarray(probe, Math.min(unitEnd, probe + step)))) {
-          map.set(unit);
-          break;
-        }
-      }
-    }
+    if (!map.has(unit) && !isAllZero(bytes.subarray(at, unitEnd))) map.set(unit);
     at = unitEnd;
   }
 }

@@ -26,3 +26,38 @@ export function isAllZero(bytes: Uint8Array): boolean {
 
 /** The granularity of zero detection (4 KiB, like qemu-img's default `-S 4k`). */
 export const ZERO_DETECT_GRANULARITY = 4096;
+
+/**
+ * Splits `bytes` into runs of whole granules that are all zero or not, calling `emit(start, end, zero)` for
+ * each run in order. One typed view over the whole buffer: no per-granule allocation on the hot path.
+ */
+export function forEachZeroRun(bytes: Uint8Array, granularity: number, emit: (start: number, end: number, zero: boolean) => void): void {
+  if ((bytes.byteOffset & 3) !== 0 || (granularity & 3) !== 0) {
+    runsBy(bytes.length, granularity, (start, end) => isAllZero(bytes.subarray(start, end)), emit);
+    return;
+  }
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+  const wordsPer = granularity >>> 2;
+  runsBy(bytes.length, granularity, (start, end) => {
+    const first = start >>> 2;
+    const last = Math.min(words.length, first + wordsPer);
+    for (let w = first; w < last; w++) if (words[w] !== 0) return false;
+    // A length that is not a multiple of 4 leaves a byte tail outside the word view.
+    for (let b = last * 4; b < end; b++) if (bytes[b] !== 0) return false;
+    return true;
+  }, emit);
+}
+
+function runsBy(length: number, granularity: number, isZero: (start: number, end: number) => boolean, emit: (start: number, end: number, zero: boolean) => void): void {
+  let runStart = 0;
+  let runZero: boolean | null = null;
+  for (let at = 0; at < length; at += granularity) {
+    const zero = isZero(at, Math.min(length, at + granularity));
+    if (runZero !== null && zero !== runZero) {
+      emit(runStart, at, runZero);
+      runStart = at;
+    }
+    runZero = zero;
+  }
+  if (runZero !== null) emit(runStart, length, runZero);
+}

@@ -1,8 +1,8 @@
-import { throwIfAborted } from '../../errors';
 import { writeZeros, type ByteSink } from '../../io/byte-sink';
 import type { DiskWriter, DiskWritePlan, WriteContext } from '../disk-writer';
-import type { VirtualDisk } from '../virtual-disk';
-import { isAllZero } from '../zero';
+import { readAhead, readDataOnly, type ReadRequest } from '../read-ahead';
+import type { DiskExtent, VirtualDisk } from '../virtual-disk';
+import { forEachZeroRun } from '../zero';
 
 const CHUNK = 4 * 1024 * 1024;
 const HOLE_GRANULARITY = 4096;
@@ -25,20 +25,23 @@ export const rawWriter: DiskWriter = {
 
 async function writeRaw(disk: VirtualDisk, sink: ByteSink, { signal, onProgress }: WriteContext): Promise<void> {
   let done = 0;
-  for await (const extent of disk.allocation()) {
+  for await (const { request, bytes } of readAhead(requestsFor(disk.allocation()), readDataOnly(disk), { signal })) {
+    if (request.kind === 'data') await writeSparse(sink, bytes);
+    else await writeZeros(sink, request.length);
+    done += request.length;
+    onProgress?.(done);
+  }
+}
+
+/** Data extents in chunks to read; zero and unallocated extents pass through as holes without a read. */
+async function* requestsFor(extents: AsyncIterable<DiskExtent>): AsyncGenerator<ReadRequest & { kind: DiskExtent['kind'] }> {
+  for await (const extent of extents) {
     if (extent.kind !== 'data') {
-      await writeZeros(sink, extent.length);
-      done += extent.length;
-      onProgress?.(done);
+      yield { offset: extent.offset, length: extent.length, kind: extent.kind };
       continue;
     }
-    for (let offset = extent.offset; offset < extent.offset + extent.length; ) {
-      throwIfAborted(signal);
-      const length = Math.min(CHUNK, extent.offset + extent.length - offset);
-      await writeSparse(sink, await disk.read(offset, length));
-      offset += length;
-      done += length;
-      onProgress?.(done);
+    for (let offset = extent.offset; offset < extent.offset + extent.length; offset += CHUNK) {
+      yield { offset, length: Math.min(CHUNK, extent.offset + extent.length - offset), kind: 'data' };
     }
   }
 }
@@ -46,19 +49,10 @@ async function writeRaw(disk: VirtualDisk, sink: ByteSink, { signal, onProgress 
 /** Writes a chunk, turning its all-zero 4 KiB runs into holes. */
 async function writeSparse(sink: ByteSink, bytes: Uint8Array): Promise<void> {
   if (!sink.skipZeros) return sink.write(bytes);
-  let runStart = 0;
-  let runIsZero: boolean | null = null;
-  for (let at = 0; at < bytes.length; at += HOLE_GRANULARITY) {
-    const zero = isAllZero(bytes.subarray(at, at + HOLE_GRANULARITY));
-    if (runIsZero !== null && zero !== runIsZero) {
-      await emit(sink, bytes.subarray(runStart, at), runIsZero);
-      runStart = at;
-    }
-    runIsZero = zero;
+  const runs: [number, number, boolean][] = [];
+  forEachZeroRun(bytes, HOLE_GRANULARITY, (start, end, zero) => runs.push([start, end, zero]));
+  for (const [start, end, zero] of runs) {
+    if (zero) await writeZeros(sink, end - start);
+    else await sink.write(bytes.subarray(start, end));
   }
-  if (runIsZero !== null) await emit(sink, bytes.subarray(runStart), runIsZero);
-}
-
-function emit(sink: ByteSink, bytes: Uint8Array, zero: boolean): Promise<void> {
-  return zero ? writeZeros(sink, bytes.length) : sink.write(bytes);
 }
