@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeWithTools } from '../support/tools';
@@ -228,5 +228,27 @@ describe('vmferry usage', () => {
   it('--help and --version', () => {
     expect(vmferry('--help').stdout).toMatch(/vmferry inspect INPUT/);
     expect(vmferry('--version').stdout).toMatch(/^vmferry \d+\.\d+\.\d+/);
+  });
+});
+
+describeWithTools(['qemu-img', 'qemu-io'], 'vmferry inspect on a snapshot chain', () => {
+  it('reports the virtual size, the bytes holding data, and each layer with what it costs on disk', () => {
+    const dir = tempDir('cli-chain');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'base.qcow2'), '1G']);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x11 0 4M', join(dir, 'base.qcow2')]);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', join(dir, 'top.qcow2')]);
+    execFileSync('qemu-io', ['-f', 'qcow2', '-c', 'write -P 0x22 2M 4M', join(dir, 'top.qcow2')]);
+    const report = JSON.parse(vmferry('inspect', join(dir, 'top.qcow2'), '--json').stdout);
+    const image = report.diskImages[0];
+    expect(image).toMatchObject({ format: 'qcow2', virtualSizeBytes: 1024 ** 3, allocatedBytes: 6 * 1024 * 1024, problem: null });
+    expect(image.chain.map((l: { file: string; storedBytes: number }) => [l.file, l.storedBytes])).toEqual([
+      ['top.qcow2', statSync(join(dir, 'top.qcow2')).size],
+      ['base.qcow2', statSync(join(dir, 'base.qcow2')).size],
+    ]);
+    // Without its base the top layer cannot be read: inspect says why, verify fails.
+    execFileSync('rm', [join(dir, 'base.qcow2')]);
+    const broken = JSON.parse(vmferry('inspect', join(dir, 'top.qcow2'), '--json').stdout);
+    expect(broken.diskImages[0].problem).toMatch(/base\.qcow2/);
+    expect(vmferry('verify', join(dir, 'top.qcow2')).status).toBe(1);
   });
 });

@@ -13,7 +13,7 @@ import { formatBytes, stderrProgress } from '../progress';
 export const convertSpec: CommandSpec = {
   name: 'convert',
   positionals: ['INPUT', 'OUTPUT'],
-  flags: { format: { value: true, choices: OUTPUT_FORMATS }, 'dry-run': {} },
+  flags: { format: { value: true, choices: OUTPUT_FORMATS }, 'dry-run': {}, compress: {} },
 };
 
 /** The disk format an output file name implies (DESIGN.md: `.vmdk` → streamOptimized, `.vhd` → dynamic, ...). */
@@ -29,8 +29,8 @@ const FORMAT_BY_EXTENSION: Record<string, OutputFormat> = {
 
 const PACKAGE_EXTENSIONS = new Set(['ova', 'ovf', 'xva']);
 
-/** `vmferry convert INPUT OUTPUT [--format F] [--dry-run]`: one disk into another format. */
-export async function convert(args: readonly string[]): Promise<number> {
+/** `vmferry convert INPUT OUTPUT [--format F] [--compress] [--dry-run]`: one disk into another format. */
+export async function convert(args: readonly string[], signal?: AbortSignal): Promise<number> {
   const { positionals, flags } = parseCommandLine(convertSpec, args);
   const [inputPath, outputPath] = positionals as [string, string];
   const extension = outputPath.toLowerCase().split('.').pop() ?? '';
@@ -42,12 +42,16 @@ export async function convert(args: readonly string[]): Promise<number> {
 
   const { files, close } = await nodeFileSet(inputPath);
   try {
-    const appliance = await openAppliance(files);
+    const appliance = await openAppliance(files, { signal });
     const [name, disk] = singleDisk(appliance.disks, appliance.report.diskImages, inputPath);
-    if (flags.has('dry-run')) return await printPlan(disk, name, format, outputPath);
+    if (flags.has('dry-run')) return await printPlan(disk, name, format, outputPath, signal);
     await refuseOverwritingInput(outputPath, files.entries.map((entry) => entry.name), inputPath);
     const progress = progressPrinter();
-    const result = await copyDisk(disk, format, await NodeFileSink.create(outputPath), { onProgress: progress.update });
+    const result = await copyDisk(disk, format, await NodeFileSink.create(outputPath), {
+      onProgress: progress.update,
+      signal,
+      compress: flags.has('compress'),
+    });
     progress.done();
     process.stdout.write(`${outputPath}: ${format}, virtual size ${formatBytes(disk.virtualSize)}, ${result.outputBytes} bytes written\n`);
     return 0;
@@ -66,9 +70,9 @@ function singleDisk(disks: Map<string, VirtualDisk>, images: { file: string; pro
   throw new UsageError(`convert: ${input} holds ${entries.length} disks (${entries.map(([n]) => n).join(', ')}); converting one of several into a single disk file is ambiguous`);
 }
 
-async function printPlan(disk: VirtualDisk, name: string, format: OutputFormat, outputPath: string): Promise<number> {
+async function printPlan(disk: VirtualDisk, name: string, format: OutputFormat, outputPath: string, signal?: AbortSignal): Promise<number> {
   const progress = progressPrinter();
-  const plan = await planDiskCopy(disk, format, { onProgress: progress.update }, outputPath);
+  const plan = await planDiskCopy(disk, format, { onProgress: progress.update, signal }, outputPath);
   progress.done();
   const size = plan.outputSize !== null ? `${plan.outputSize} bytes` : `unknown until compressed (at most about ${formatBytes(plan.dataBytes)} of data)`;
   process.stdout.write(

@@ -13,13 +13,13 @@ export const inspectSpec: CommandSpec = {
 };
 
 /** `vmferry inspect INPUT [--json]`: what is inside, manifest included (its digests are checked while reading). */
-export async function inspect(args: readonly string[]): Promise<number> {
+export async function inspect(args: readonly string[], signal?: AbortSignal): Promise<number> {
   const { positionals, flags } = parseCommandLine(inspectSpec, args);
   const { files, close } = await nodeFileSet(positionals[0]!);
   try {
-    const appliance = await openAppliance(files);
+    const appliance = await openAppliance(files, { signal });
     const progress = stderrProgress('Checking manifest');
-    await checkManifest(appliance, { onProgress: progress.update });
+    await checkManifest(appliance, { onProgress: progress.update, signal });
     progress.done();
     process.stdout.write(flags.has('json') ? `${JSON.stringify(appliance.report, null, 2)}\n` : formatReport(appliance.report));
     return 0;
