@@ -1,3 +1,6 @@
+import { compress } from '../../engine/disk/compression';
+import { concatBytes } from '../../engine/io/bytes';
+
 /**
  * A minimal PNG encoder (8-bit RGBA, no filtering) for the app icons drawn in icon.ts. It runs at build time
  * in Node and would run in a browser too: zlib compression comes from CompressionStream('deflate').
@@ -15,10 +18,10 @@ export async function encodePng(width: number, height: number, rgba: Uint8Array)
   view.setUint32(4, height);
   header.set([8, 6, 0, 0, 0], 8); // bit depth 8, colour type 6 (RGBA), deflate, no filter method, no interlace
 
-  return concat([
+  return concatBytes([
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
-    chunk('IDAT', await deflate(raw)),
+    chunk('IDAT', await compress(raw, 'deflate')),
     chunk('IEND', new Uint8Array(0)),
   ]);
 }
@@ -31,11 +34,6 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
-}
-
-async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 let crcTable: Uint32Array | undefined;
@@ -54,12 +52,3 @@ function crc32(bytes: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}

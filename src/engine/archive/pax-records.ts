@@ -1,3 +1,4 @@
+import { concatBytes } from '../io/bytes';
 import { VmferryError } from '../errors';
 
 /**
@@ -50,11 +51,5 @@ export function formatPaxRecords(records: ReadonlyArray<readonly [string, string
     record.set(body, prefix.length);
     return record;
   });
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -1,3 +1,5 @@
+import { concatBytes } from './bytes';
+
 /**
  * Sequential output with backpressure. Output is committed only by `close()`: a Node file is written under a
  * temporary name and renamed, a File System Access writable commits its swap file. `abort()` discards
@@ -69,14 +71,7 @@ export class MemorySink implements ByteSink {
 
   /** Everything written, as one array (only meaningful once closed). */
   bytes(): Uint8Array {
-    const total = this.chunks.reduce((sum, c) => sum + c.length, 0);
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return concatBytes(this.chunks);
   }
 }
 

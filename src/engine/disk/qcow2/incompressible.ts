@@ -1,22 +1,10 @@
-/**
- * Whether a cluster is not worth deflating: its bytes are spread so evenly (order-0 entropy above 7.9 bits per
- * byte: random, encrypted or already compressed data) that deflate cannot get it below the cluster size, which
- * is when qcow2 stores a cluster raw anyway (qemu does so when the compressed form does not fit). Counting bytes
- * costs a small fraction of a deflate, and the answer depends only on the data, so both passes of the
- * compressed writer agree.
- */
-const THRESHOLD_BITS = 7.9;
+import { looksIncompressible as aboveEntropy } from '../compression';
 
+/**
+ * Whether a cluster is not worth deflating: above 7.9 bits of entropy per byte deflate cannot get it below the
+ * cluster size, which is when qcow2 stores a cluster raw anyway (qemu does so when the compressed form does not
+ * fit). Both passes of the compressed writer ask, and agree, since the answer depends only on the data.
+ */
 export function looksIncompressible(data: Uint8Array): boolean {
-  if (data.length < 4096) return false;
-  const counts = new Uint32Array(256);
-  for (let i = 0; i < data.length; i++) counts[data[i]!]!++;
-  let entropy = 0;
-  for (let b = 0; b < 256; b++) {
-    const c = counts[b]!;
-    if (c === 0) continue;
-    const p = c / data.length;
-    entropy -= p * Math.log2(p);
-  }
-  return entropy > THRESHOLD_BITS;
+  return aboveEntropy(data, 7.9);
 }

@@ -1,12 +1,13 @@
 import type { ByteSource } from '../../io/byte-source';
+import type { DiskFormat } from '../detect';
 import { clampDiskRead, type DiskExtent, type VirtualDisk } from '../virtual-disk';
 
 /**
  * A raw image: the file is the disk. Nothing records where it is empty, so the whole disk is one `data` extent
- * and zero detection finds the empty space. Also the model for a fixed VHD's data and a flat VMDK extent.
+ * and zero detection finds the empty space. A fixed VHD is the same (its data, then a footer the virtual size
+ * leaves out), so it is a RawDisk with format 'vhd'.
  */
 export class RawDisk implements VirtualDisk {
-  readonly format = 'raw' as const;
   readonly parent = null;
   readonly blockSize = 64 * 1024;
   readonly virtualSize: number;
@@ -16,6 +17,7 @@ export class RawDisk implements VirtualDisk {
     private readonly source: ByteSource,
     readonly subformat: string | null = null,
     virtualSize = source.size,
+    readonly format: DiskFormat = 'raw',
   ) {
     this.virtualSize = virtualSize;
     this.storedBytes = source.size;

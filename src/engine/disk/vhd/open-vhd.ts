@@ -10,7 +10,7 @@ import { locateVhdFooter } from './locate-footer';
 import { parentCandidates } from './parent-locator';
 import { sectorBitmapSize } from './sector-bitmap';
 import { formatUuid, sameUuid } from './uuid';
-import { VhdFixedDisk } from './vhd-fixed-disk';
+import { RawDisk } from '../raw/raw-disk';
 import { VhdSparseDisk } from './vhd-sparse-disk';
 
 /**
@@ -28,7 +28,7 @@ export async function openVhd(source: ByteSource, context: DiskOpenContext): Pro
         file: source.name,
       });
     }
-    return new VhdFixedDisk(source, virtualSize);
+    return new RawDisk(source, 'fixed', virtualSize, 'vhd');
   }
   const header = await readHeader(source, footer, dataEnd);
   const blockCount = Math.ceil(virtualSize / header.blockSize);

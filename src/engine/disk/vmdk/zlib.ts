@@ -1,3 +1,5 @@
+import { compress, looksIncompressible as aboveEntropy } from '../compression';
+
 /**
  * Grain compression. VMDK grains are zlib streams (RFC 1950: a 2-byte header, deflate data, Adler-32), which is
  * what CompressionStream/DecompressionStream call 'deflate' ('deflate-raw' would be the wrong format).
@@ -40,28 +42,8 @@ export async function inflateZlib(input: Uint8Array, maxOutput: number, untilFul
 }
 
 /** Deflates `input` into one zlib stream. */
-export async function deflateZlib(input: Uint8Array): Promise<Uint8Array> {
-  const stream = new CompressionStream('deflate');
-  const writer = stream.writable.getWriter();
-  writer.write(input as Uint8Array<ArrayBuffer>).catch(() => undefined);
-  writer.close().catch(() => undefined);
-  const reader = stream.readable.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    total += value.length;
-  }
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+export function deflateZlib(input: Uint8Array): Promise<Uint8Array> {
+  return compress(input, 'deflate');
 }
 
 /**
@@ -90,20 +72,12 @@ export function storedZlib(input: Uint8Array): Uint8Array {
 }
 
 /**
- * Whether deflating `bytes` is hopeless: their byte entropy is so close to 8 bits that no Huffman code can save
- * more than a fraction of a percent. (Data repeated at a distance could still shrink through matches; losing
- * that rare gain is the price of not deflating random and already-compressed data at a fifth of the speed.)
+ * Whether deflating `bytes` is hopeless (entropy above 7.95 bits per byte). Data repeated at a distance could
+ * still shrink through matches; losing that rare gain is the price of not deflating random and
+ * already-compressed data at a fifth of the speed.
  */
 export function looksIncompressible(bytes: Uint8Array): boolean {
-  if (bytes.length < 4096) return false;
-  const counts = new Uint32Array(256);
-  for (let i = 0; i < bytes.length; i++) counts[bytes[i]!]!++;
-  let entropy = 0;
-  for (let i = 0; i < 256; i++) {
-    const p = counts[i]! / bytes.length;
-    if (p > 0) entropy -= p * Math.log2(p);
-  }
-  return entropy > 7.95;
+  return aboveEntropy(bytes, 7.95);
 }
 
 /** True when `bytes` start like a zlib stream (RFC 1950 §2.2: CM 8, window ≤ 32 KiB, FCHECK). */
