@@ -3,8 +3,9 @@
 // `qemu-img convert`, on the same files in the same run, and prints each pair's time ratio and vmferry's peak
 // memory. Speed and memory are measured here, never asserted in timed tests.
 //
-// The image is VIRTUAL_GIB of virtual disk with a mix of random data, explicitly written zeros and holes.
-// Override with BENCH_GIB=8 (virtual size) and BENCH_DATA_MIB=1024 (random data) to scale it.
+// The image is VIRTUAL_GIB of virtual disk with a mix of random and compressible data, explicitly written zeros
+// and holes.
+// Override with BENCH_GIB=8 (virtual size), BENCH_DATA_MIB=1024 (data) and BENCH_REPEAT=5 (runs per side).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,11 @@ const MiB = 1024 ** 2;
 const VIRTUAL = Number(process.env.BENCH_GIB ?? 4) * GiB;
 const DATA = Number(process.env.BENCH_DATA_MIB ?? 512) * MiB;
 const ZEROS = DATA / 2;
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+
+function median(runs) {
+  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+}
 
 const QEMU = {
   raw: ['raw', []],
@@ -50,8 +56,11 @@ function makeImage(path) {
   // Random data in 8 MiB runs spread across the disk, zeros written in between, holes elsewhere.
   const runs = DATA / chunk.length;
   const stride = Math.floor(VIRTUAL / runs / MiB) * MiB;
+  // Half the runs random (incompressible), half text-like (16 letters, about 4 bits per byte: compressible).
+  const letters = Buffer.from('etaoinshrdlucmfw');
   for (let i = 0; i < runs; i++) {
     randomFillSync(chunk);
+    if (i % 4 >= 2) for (let b = 0; b < chunk.length; b++) chunk[b] = letters[chunk[b] & 15];
     writeSync(fd, chunk, 0, chunk.length, i * stride);
     if (i % 2 === 0) writeSync(fd, Buffer.alloc(chunk.length), 0, chunk.length, i * stride + chunk.length);
   }
@@ -85,7 +94,7 @@ function compare(from, to, a, b) {
 
 const dir = mkdtempSync(join(tmpdir(), 'vmferry-bench-'));
 try {
-  console.log(`vmferry bench: ${VIRTUAL / GiB} GiB virtual, ${DATA / MiB} MiB random data, ${ZEROS / MiB} MiB written zeros, the rest holes`);
+  console.log(`vmferry bench: ${VIRTUAL / GiB} GiB virtual, ${DATA / MiB} MiB data (half random, half compressible), ${ZEROS / MiB} MiB written zeros, the rest holes`);
   console.log(`work dir ${dir}\n`);
   const sources = { raw: join(dir, 'source.img') };
   makeImage(sources.raw);
@@ -98,8 +107,18 @@ try {
   for (const [from, to] of PAIRS) {
     const qemuOut = join(dir, `qemu-${from}-to-${to}.${EXTENSION[to]}`);
     const oursOut = join(dir, `vmferry-${from}-to-${to}.${EXTENSION[to]}`);
-    const qemu = qemuConvert(from, to, sources[from], qemuOut);
-    const ours = vmferryConvert(sources[from], oursOut, to);
+    // Each side runs REPEAT times, alternating, after `sync` so that neither pays for the other's dirty pages;
+    // the median counts.
+    const qemuRuns = [];
+    const ourRuns = [];
+    for (let i = 0; i < REPEAT; i++) {
+      execFileSync('sync');
+      qemuRuns.push(qemuConvert(from, to, sources[from], qemuOut));
+      execFileSync('sync');
+      ourRuns.push(vmferryConvert(sources[from], oursOut, to));
+    }
+    const qemu = median(qemuRuns);
+    const ours = { ...median(ourRuns), rss: Math.max(...ourRuns.map((run) => run.rss)) };
     rows.push({
       pair: `${from} → ${to}`,
       qemu: qemu.seconds,
