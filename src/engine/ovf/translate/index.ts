@@ -1,0 +1,3 @@
+export { buildEnvelope, type SystemSpec } from './build-envelope';
+export { setFileSizes, translateEnvelope } from './translate-envelope';
+export type * from './translate-types';
