@@ -205,7 +205,7 @@ describeWithTools(['pvcreate', 'vgcreate', 'vgcfgrestore', 'losetup', 'sfdisk'],
     const view = new DataView(b.bytes.buffer);
     const mda = 4096; // pvcreate's first metadata area starts at 4 KiB
     const textAt = mda + Number(view.getBigUint64(mda + 40, true));
-    b.bytes[textAt + 10] ^= 0x20;
+    b.bytes[textAt + 10]! ^= 0x20;
     const scan = await scanLvm(devices);
     expect(scan.volumeGroups[0]!.lvs.find((lv) => lv.name === 'root')!.refusal).toBeNull();
     expect(scan.warnings).toEqual([expect.stringMatching(/^b\.img: LVM metadata copy skipped: .*metadata text CRC mismatch \(stored 0x[0-9a-f]+, computed 0x[0-9a-f]+\)$/)]);
@@ -213,7 +213,7 @@ describeWithTools(['pvcreate', 'vgcreate', 'vgcfgrestore', 'losetup', 'sfdisk'],
 
   it('a damaged PV label (CRC mismatch) is named, and that PV counts as missing', async () => {
     const { b, devices } = await disks();
-    b.bytes[512 + 40] ^= 1; // inside the PV UUID, covered by the label CRC
+    b.bytes[512 + 40]! ^= 1; // inside the PV UUID, covered by the label CRC
     const scan = await scanLvm(devices);
     expect(scan.warnings[0]).toMatch(/^b\.img: not used as an LVM physical volume: .*LVM physical volume label in sector 1: CRC mismatch/);
     expect(scan.volumeGroups[0]!.lvs.find((lv) => lv.name === 'root')!.refusal).toMatch(/is on PV pv1 .* not on any of the disks/);
