@@ -1,5 +1,7 @@
 import type { Container, DeviceNaming, ManifestChoice, TargetId } from '../../appliance/plan-types';
+import type { Firmware } from '../../appliance/report';
 import type { OutputFormat, WriterOptions } from '../../disk/disk-writer';
+import type { GuestDrivers } from './os-table';
 
 /**
  * A target profile (DESIGN.md "Target profiles"): plain data saying what one importing hypervisor accepts. The
@@ -50,10 +52,22 @@ export interface ControllerOffer {
   accepts: readonly string[];
   /** Devices one controller takes (AddressOnParent 0 .. n-1). */
   devicesPerController: number;
+  /** How many such controllers a VM may have. */
+  maxControllers: number;
+  /** Controllers beyond this many are seen by the guest only with paravirtual drivers (XenServer's 4 IDE disks). */
+  visibleControllers?: number;
+  /** Addresses a device may not take (SCSI ID 7 is the VMware controller's own). */
+  reservedAddresses: readonly number[];
+  /** The driver the guest needs for it (os-table.ts); null: every guest has one (IDE). */
+  needs: keyof GuestDrivers | null;
+  /** The controller exists only with this firmware (Hyper-V generation 2 has no IDE). */
+  onlyWith?: Firmware;
   /** Whether the firmware can boot from a disk on this controller. */
   bootable: { bios: boolean; efi: boolean };
   /** The Linux device-name prefix the guest uses for disks on this bus. */
   guestPrefix: DeviceNaming;
+  /** The prefix when the guest has Xen PV drivers, which take over emulated disks on XenServer (xvd). */
+  guestPrefixWithXenDrivers?: DeviceNaming;
 }
 
 /** A network adapter model the target offers. */
@@ -63,6 +77,10 @@ export interface NicOffer {
   resourceSubType: string;
   /** Source ResourceSubType values (lower case) that mean this model. */
   accepts: readonly string[];
+  /** The driver the guest needs; null: every guest the target runs has one. */
+  needs: keyof GuestDrivers | null;
+  /** The adapter exists only with this firmware (Hyper-V's legacy adapter is generation 1 only). */
+  onlyWith?: Firmware;
 }
 
 /** A section the target refuses, and where. */
@@ -77,8 +95,8 @@ export interface SectionRule {
 export interface TargetRejects {
   /** Hardware families the importer refuses (reported when the source used one). */
   virtualSystemTypes: readonly string[];
-  /** RASD resource types the importer understands; items of other types are dropped. */
-  resourceTypes: readonly number[];
+  /** RASD resource types the importer understands; items of other types are dropped. null: keep all. */
+  resourceTypes: readonly number[] | null;
   sections: readonly SectionRule[];
   /** Vendor namespaces kept; elements and attributes of every other vendor are dropped. */
   vendorFamilies: readonly ('vmw' | 'vbox' | 'xenovf')[];
@@ -110,10 +128,17 @@ export interface TargetProfile {
     /** Other formats the target imports (`--format` may pick one). */
     alternatives: readonly OutputFormat[];
     options: WriterOptions;
+    /** The format UEFI guests need (Hyper-V generation 2 boots only from VHDX). */
+    efiFormat?: OutputFormat;
   };
+  /** `translate`: controllers and NICs become the target's; `keep`: hardware stays as written (generic OVF). */
+  hardware: 'translate' | 'keep';
   /** Controllers in order of preference for disks that must move; the boot disk takes the first bootable one. */
   controllers: readonly ControllerOffer[];
-  /** NIC models; `defaultNic` replaces a model the target does not offer (os-table may prefer another). */
+  /**
+   * NIC models in order of preference; a source model the target offers is kept, otherwise the first the guest
+   * has a driver for is used, or `defaultNic` when the guest OS is unknown.
+   */
   nics: readonly NicOffer[];
   defaultNic: NicModel;
   firmware: FirmwareExpression;
