@@ -1,0 +1,2 @@
+export { probeFilesystem } from './probe-filesystem';
+export type { FilesystemProbe, FilesystemType } from './filesystem-probe';
