@@ -77,7 +77,7 @@ function expectSameAsSfdisk(table: PartitionTable, expected: SfdiskTable): void 
   }
 }
 
-describeWithTools(['sfdisk', 'blkid', 'truncate'], 'partition tables', () => {
+describeWithTools(['sfdisk', 'blkid', 'truncate', 'mke2fs', 'mkfs.vfat', 'losetup'], 'partition tables', () => {
   beforeAll(() => {
     dir = tempDir('partitions');
   });
@@ -241,6 +241,14 @@ describeWithTools(['sfdisk', 'blkid', 'truncate'], 'partition tables', () => {
     execFileSync('truncate', ['-s', '8M', path]);
     execFileSync('mke2fs', ['-q', '-F', '-t', 'ext4', path]);
     expect((await readPartitions(fileDevice(path))).scheme).toBe('none');
+    // A FAT boot sector ends in 0x55AA too; with empty entries it is a whole-disk filesystem (blkid: TYPE=vfat).
+    for (const bits of ['12', '16', '32']) {
+      const fat = join(dir, `whole-fat${bits}.img`);
+      execFileSync('truncate', ['-s', '40M', fat]);
+      execFileSync('mkfs.vfat', ['-F', bits, fat], { stdio: 'ignore' });
+      expect(execFileSync('blkid', ['-p', '-o', 'value', '-s', 'TYPE', fat], { encoding: 'utf8' }).trim()).toBe('vfat');
+      expect((await readPartitions(fileDevice(fat))).scheme).toBe('none');
+    }
   });
 
   it('GPT on a disk with 4096-byte sectors (made through a 4 KiB loop device) is found by where its header is', async () => {
@@ -257,6 +265,22 @@ describeWithTools(['sfdisk', 'blkid', 'truncate'], 'partition tables', () => {
     expect(expected.sectorsize).toBe(4096);
     const table = await readPartitions(fileDevice(path));
     expect(table.sectorSize).toBe(4096);
+    expect(table.warnings).toEqual([]);
+    expectSameAsSfdisk(table, expected);
+  });
+
+  it('MBR on a 4096-byte-sector disk reads right when told the sector size (it cannot be detected)', async () => {
+    const path = join(dir, 'mbr4k.img');
+    execFileSync('truncate', ['-s', '64M', path]);
+    const loop = execFileSync('losetup', ['-b', '4096', '-f', '--show', path], { encoding: 'utf8' }).trim();
+    let expected: SfdiskTable;
+    try {
+      execFileSync('sfdisk', ['-q', '--no-reread', loop], { input: 'label: dos\n,8M,83\n,,5\n,4M,82\n', stdio: ['pipe', 'ignore', 'ignore'] });
+      expected = sfdiskJson(loop);
+    } finally {
+      execFileSync('losetup', ['-d', loop]);
+    }
+    const table = await readPartitions(fileDevice(path), { sectorSize: 4096 });
     expect(table.warnings).toEqual([]);
     expectSameAsSfdisk(table, expected);
   });
