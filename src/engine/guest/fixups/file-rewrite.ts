@@ -90,6 +90,18 @@ export class FileRewrite {
     this.warnings.push(...this.warnings.splice(warnings).reverse());
   }
 
+  /** The reasons in line order (rules run one after another, each in its own order). */
+  get orderedReasons(): string[] {
+    const position = (reason: string) => {
+      const match = /^(?:after )?line (\d+)/.exec(reason);
+      return match ? Number(match[1]) + (reason.startsWith('after') ? 0.5 : 0) : reason.startsWith('top') ? 0 : Infinity;
+    };
+    return this.reasons
+      .map((reason, index) => ({ reason, index }))
+      .sort((a, b) => position(a.reason) - position(b.reason) || a.index - b.index)
+      .map((item) => item.reason);
+  }
+
   note(lineIndex: number, reason: string): void {
     this.reasons.push(`line ${lineIndex + 1}: ${reason}`);
   }

@@ -120,7 +120,7 @@ export async function planGuestFixups(guest: Inspection, options: GuestFixupOpti
       path: rw.path,
       before: rw.before,
       after: rw.after,
-      reasons: [...rw.reasons],
+      reasons: rw.orderedReasons,
       diff: unifiedDiff(rw.before, rw.after, rw.path),
       enabled: refusal === null,
     });

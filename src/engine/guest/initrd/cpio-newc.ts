@@ -73,7 +73,8 @@ export class CpioNewcLister {
         continue;
       }
       this.afterTrailer = false;
-      this.names.push(name.replace(/^\.?\//, ''));
+      const path = name.replace(/^\.?\//, '');
+      if (path !== '.' && path !== '') this.names.push(path);
       const dataSize = pad4(fileSize);
       if (data.length - offset < dataSize) {
         this.skip = dataSize - (data.length - offset);

@@ -66,8 +66,10 @@ export function driverWarning(kernel: KernelReport, bus: StorageBus, distro: Dis
   const drivers = BUS_DRIVERS[bus];
   const present = kernel.storageDrivers.filter((d) => drivers.modules.includes(d.driver) && d.where !== 'modules');
   if (present.length > 0) return null;
-  const module = drivers.modules[0]!;
-  const inModules = kernel.storageDrivers.some((d) => drivers.modules.includes(d.driver) && d.where === 'modules');
+  // Advise the module this kernel actually ships (RHEL 5 kernel-xen has xenblk, not xen-blkfront).
+  const shipped = kernel.storageDrivers.find((d) => drivers.modules.includes(d.driver) && d.where === 'modules');
+  const module = shipped?.driver ?? drivers.modules[0]!;
+  const inModules = shipped !== undefined;
   if (kernel.initrdProblem && inModules) {
     return `Kernel ${kernel.version}: could not check its initrd for ${drivers.label} (${kernel.initrdProblem}); the module exists in ${kernel.modules}. Make sure the initrd includes it: ${rebuildAdvice(module, kernel, distro)}`;
   }

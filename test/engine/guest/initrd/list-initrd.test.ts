@@ -1,0 +1,91 @@
+import { execSync } from 'node:child_process';
+import { expect, it } from 'vitest';
+import { CpioNewcLister } from '../../../../src/engine/guest/initrd/cpio-newc';
+import { compressionAt, listInitrd } from '../../../../src/engine/guest/initrd/list-initrd';
+import { moduleNameOf } from '../../../../src/engine/guest/initrd/storage-drivers';
+import { describeWithTools } from '../../../support/tools';
+import { cpioList, makeInitrd } from './make-initrd';
+
+const FILES: Record<string, string> = {
+  init: '#!/bin/sh\nexec /sbin/init\n',
+  'lib/modules/5.15.0-91-generic/kernel/drivers/block/virtio_blk.ko': 'x'.repeat(5000),
+  'lib/modules/5.15.0-91-generic/kernel/drivers/scsi/hv_storvsc.ko.zst': 'y'.repeat(123),
+  'lib/modules/5.15.0-91-generic/kernel/drivers/block/xen-blkfront.ko.xz': 'z',
+  'etc/modprobe.d/a.conf': '',
+};
+
+describeWithTools(['cpio', 'gzip'], 'listInitrd', () => {
+  it('lists a gzip newc initrd exactly as GNU cpio does', async () => {
+    const initrd = makeInitrd(FILES);
+    const listing = await listInitrd(initrd, 'initrd.img');
+    expect(listing.problem).toBeNull();
+    expect(listing.segments).toEqual(['gzip']);
+    expect(listing.names).toEqual(cpioList(initrd).filter((name) => name !== '.'));
+    expect(listing.names.map(moduleNameOf).filter(Boolean)).toEqual(['virtio_blk', 'xen_blkfront', 'hv_storvsc']);
+  });
+
+  it("lists the '070702' (crc) variant", async () => {
+    const initrd = makeInitrd(FILES, { format: 'crc' });
+    expect(new TextDecoder().decode(initrd.subarray(0, 6))).not.toBe('070702'); // compressed
+    const listing = await listInitrd(initrd, 'initrd.img');
+    expect(listing.problem).toBeNull();
+    expect(listing.names).toContain('lib/modules/5.15.0-91-generic/kernel/drivers/block/virtio_blk.ko');
+  });
+
+  it('lists an early-microcode cpio followed by the gzip main archive', async () => {
+    const initrd = makeInitrd(FILES, { early: true });
+    const listing = await listInitrd(initrd, 'initrd.img');
+    expect(listing.problem).toBeNull();
+    expect(listing.segments).toEqual(['none', 'gzip']);
+    expect(listing.names).toContain('kernel/x86/microcode/GenuineIntel.bin');
+    expect(listing.names).toContain('lib/modules/5.15.0-91-generic/kernel/drivers/block/virtio_blk.ko');
+  });
+
+  it('lists an uncompressed initrd', async () => {
+    const initrd = makeInitrd(FILES, { compression: 'none' });
+    const listing = await listInitrd(initrd, 'initrd.img');
+    expect(listing.problem).toBeNull();
+    expect(listing.names).toEqual(cpioList(initrd).filter((name) => name !== '.'));
+  });
+
+  for (const compression of ['xz', 'zstd', 'lz4'] as const) {
+    it(`says honestly that a ${compression} initrd cannot be listed (after its early cpio)`, async () => {
+      const tool = compression;
+      try {
+        execSync(`command -v ${tool}`, { stdio: 'ignore' });
+      } catch {
+        console.warn(`SKIPPED ${compression} initrd: ${tool} not installed`);
+        return;
+      }
+      const initrd = makeInitrd(FILES, { compression, early: true });
+      expect(compressionAt(initrd, initrd.indexOf(0x30) === 0 ? 0 : 0)).toBeNull(); // starts with the plain cpio
+      const listing = await listInitrd(initrd, 'initrd.img');
+      expect(listing.problem).toBe(`cannot list (${compression})`);
+      expect(listing.segments).toEqual(['none', compression]);
+      expect(listing.names).toContain('kernel/x86/microcode/GenuineIntel.bin');
+    });
+  }
+
+  it('the streaming lister gives the same names whatever the chunk sizes (headers and names split across chunks)', () => {
+    const initrd = makeInitrd(FILES, { compression: 'none' });
+    const expected = cpioList(initrd).filter((name) => name !== '.');
+    for (const size of [1, 3, 7, 64, 109, 110, 111, 4096]) {
+      const lister = new CpioNewcLister();
+      for (let at = 0; at < initrd.length; at += size) expect(lister.push(initrd.subarray(at, at + size))).toBe(true);
+      expect(lister.names).toEqual(expected);
+      expect(lister.trailers).toBe(1);
+    }
+  });
+
+  it('a damaged gzip initrd is a problem, not a crash', async () => {
+    const initrd = makeInitrd(FILES).slice();
+    initrd.fill(0x55, 40, 200);
+    const listing = await listInitrd(initrd, 'initrd.img');
+    expect(listing.problem).toMatch(/^initrd.img: /);
+  });
+
+  it('garbage is named as not cpio', async () => {
+    const listing = await listInitrd(new TextEncoder().encode('this is not an initrd at all, really'.repeat(10)), 'initrd.img');
+    expect(listing.problem).toContain("not a cpio 'newc' archive");
+  });
+});
