@@ -1,5 +1,9 @@
-import { realpath } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { access, realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { planConversion } from '../../engine/appliance/plan';
+import { runPlan } from '../../engine/appliance/run';
+import { TARGET_IDS, type Container, type ConvertRequest, type ManifestChoice, type Plan, type TargetId } from '../../engine/appliance/plan-types';
+import { nodeFolderTarget } from '../node-folder-target';
 import { openAppliance } from '../../engine/appliance/open';
 import { copyDisk, planDiskCopy, type CopyProgress } from '../../engine/disk/copy';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../engine/disk/disk-writer';
@@ -13,7 +17,13 @@ import { formatBytes, stderrProgress } from '../progress';
 export const convertSpec: CommandSpec = {
   name: 'convert',
   positionals: ['INPUT', 'OUTPUT'],
-  flags: { format: { value: true, choices: OUTPUT_FORMATS }, 'dry-run': {}, compress: {} },
+  flags: {
+    format: { value: true, choices: OUTPUT_FORMATS },
+    target: { value: true, choices: TARGET_IDS },
+    manifest: { value: true, choices: ['sha256', 'sha1', 'none'] },
+    'dry-run': {},
+    compress: {},
+  },
 };
 
 /** The disk format an output file name implies (DESIGN.md: `.vmdk` → streamOptimized, `.vhd` → dynamic, ...). */
@@ -29,13 +39,17 @@ const FORMAT_BY_EXTENSION: Record<string, OutputFormat> = {
 
 const PACKAGE_EXTENSIONS = new Set(['ova', 'ovf', 'xva']);
 
-/** `vmferry convert INPUT OUTPUT [--format F] [--compress] [--dry-run]`: one disk into another format. */
-export async function convert(args: readonly string[], signal?: AbortSignal): Promise<number> {
+/**
+ * `vmferry convert INPUT OUTPUT [--target T] [--format F] [--manifest sha256|sha1|none] [--network SRC=DST]...
+ * [--compress] [--dry-run]`: OUTPUT's extension picks the container (.ova, .ovf folder, .xva, or one disk).
+ */
+export async function convert(rawArgs: readonly string[], signal?: AbortSignal): Promise<number> {
+  const { args, networkMap } = takeNetworkFlags(rawArgs);
   const { positionals, flags } = parseCommandLine(convertSpec, args);
   const [inputPath, outputPath] = positionals as [string, string];
   const extension = outputPath.toLowerCase().split('.').pop() ?? '';
-  if (PACKAGE_EXTENSIONS.has(extension)) {
-    throw new VmferryError('unsupported', `Writing .${extension} packages is not supported yet; write a single disk (.vmdk, .vhd, .vhdx, .qcow2, .vdi, .img)`, { file: outputPath });
+  if (PACKAGE_EXTENSIONS.has(extension) || flags.has('target')) {
+    return convertPackage(inputPath, outputPath, extension, flags, networkMap, signal);
   }
   const format = (flags.get('format') as OutputFormat | undefined) ?? FORMAT_BY_EXTENSION[extension];
   if (!format) throw new UsageError(`convert: cannot tell the disk format from "${outputPath}"; give --format (${OUTPUT_FORMATS.join(', ')})`);
@@ -112,4 +126,85 @@ function progressPrinter() {
       write.done();
     },
   };
+}
+
+/** `--network SRC=DST` may be given several times; the strict parser takes each flag once, so these go first. */
+function takeNetworkFlags(args: readonly string[]): { args: string[]; networkMap: Record<string, string> } {
+  const rest: string[] = [];
+  const networkMap: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg !== '--network' && !arg.startsWith('--network=')) {
+      rest.push(arg);
+      continue;
+    }
+    const value = arg === '--network' ? args[++i] : arg.slice('--network='.length);
+    const at = value?.indexOf('=') ?? -1;
+    if (!value || at <= 0) throw new UsageError(`convert: --network needs SOURCE=TARGET (got "${value ?? ''}")`);
+    networkMap[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return { args: rest, networkMap };
+}
+
+const CONTAINER_BY_EXTENSION: Record<string, Container> = { ova: 'ova', ovf: 'ovf', xva: 'xva' };
+
+async function convertPackage(
+  inputPath: string,
+  outputPath: string,
+  extension: string,
+  flags: Map<string, string | true>,
+  networkMap: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<number> {
+  const container: Container = CONTAINER_BY_EXTENSION[extension] ?? 'disk';
+  const request: ConvertRequest = {
+    target: (flags.get('target') as TargetId | undefined) ?? (container === 'xva' ? 'xenserver' : 'ovf'),
+    container,
+    outputName: basename(outputPath),
+    networkMap,
+  };
+  const format = (flags.get('format') as OutputFormat | undefined) ?? (container === 'disk' ? FORMAT_BY_EXTENSION[extension] : undefined);
+  if (format) request.format = format;
+  if (flags.has('manifest')) request.manifest = flags.get('manifest') as ManifestChoice;
+  if (flags.has('compress')) request.format = request.format ?? 'qcow2';
+  const { files, close } = await nodeFileSet(inputPath);
+  try {
+    const appliance = await openAppliance(files, { signal });
+    const plan = await planConversion(appliance, request);
+    if (flags.has('dry-run')) {
+      process.stdout.write(formatPlan(plan, outputPath));
+      return 0;
+    }
+    const folder = dirname(resolve(outputPath));
+    const outputs = container === 'ovf' ? plan.files.map((f) => join(folder, f.name)) : [resolve(outputPath)];
+    await refuseOverwritingInput(outputPath, files.entries.map((entry) => entry.name), inputPath);
+    for (const path of outputs) {
+      if (await access(path).then(() => true, () => false)) throw new UsageError(`convert: ${path} exists; remove it or choose another output name`);
+    }
+    const target = container === 'ovf' ? nodeFolderTarget(folder) : { kind: 'file' as const, sink: await NodeFileSink.create(outputPath) };
+    const progress = stderrProgress('Writing');
+    const result = await runPlan(appliance, plan, target, {
+      signal,
+      onProgress: (p) => progress.update({ done: p.done, total: p.total, file: `${p.file} (${p.phase})` }),
+    });
+    progress.done();
+    for (const file of result.files) process.stdout.write(`${file.name}: ${file.size} bytes\n`);
+    process.stdout.write(`${outputPath}: ${request.target} ${container} written in ${result.seconds.toFixed(1)} s\n`);
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+/** The plan as `--dry-run` prints it: files and sizes, disks, networks, decisions, dropped items, warnings. */
+export function formatPlan(plan: Plan, outputPath: string): string {
+  const lines = [`Plan (dry run, nothing written): ${plan.input} -> ${outputPath} for ${plan.request.target} (${plan.request.container})`, 'Files, in write order:'];
+  for (const file of plan.files) lines.push(`  ${file.name}  ${file.role}  ${file.size !== null ? `${file.size} bytes` : 'size known when written'}`);
+  lines.push('Disks:');
+  for (const disk of plan.disks) lines.push(`  ${disk.source} -> ${disk.output}  ${disk.format}, virtual size ${disk.virtualSize} bytes`);
+  if (plan.networks.length) lines.push('Networks:', ...plan.networks.map((n) => `  ${n.source} -> ${n.target}`));
+  if (plan.decisions.length) lines.push('Decisions:', ...plan.decisions.map((d) => `  ${d}`));
+  if (plan.dropped.length) lines.push('Dropped:', ...plan.dropped.map((d) => `  ${d}`));
+  if (plan.warnings.length) lines.push('Warnings:', ...plan.warnings.map((w) => `  ${w}`));
+  return `${lines.join('\n')}\n`;
 }
