@@ -16,6 +16,9 @@ export interface GuestVolumeView {
   type: string | null;
   uuid: string | null;
   label: string | null;
+  /** The partition entry's PARTUUID / PARTLABEL (GPT unique GUID and name; MBR `<signature>-<n>`), when known. */
+  partUuid?: string | null;
+  partLabel?: string | null;
   fs: GuestFs | null;
 }
 

@@ -18,6 +18,10 @@ export function resolveDevice(name: DeviceName, volumes: readonly GuestVolumeVie
     case 'label':
     case 'by-label':
       return volumes.find((v) => v.label !== null && v.label === name.value) ?? null;
+    case 'partuuid':
+      return volumes.find((v) => v.partUuid && lower(v.partUuid) === lower(name.value)) ?? null;
+    case 'partlabel':
+      return volumes.find((v) => v.partLabel && v.partLabel === name.value) ?? null;
     case 'by-id':
     case 'by-path':
       if (diskCount !== 1) return null;
