@@ -1,0 +1,1 @@
+export { openFatFs } from './fat-fs';
