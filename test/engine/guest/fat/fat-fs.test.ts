@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { isVmferryError } from '../../../../src/engine/errors';
@@ -38,10 +38,26 @@ function makeVolume(bits: string, size: string): string {
   put('first.bin', '::/boot/first.bin');
   put('second.bin', '::/boot/second.bin');
   mtools('mdel', '-i', image, '::/boot/first.bin');
+  if (bits === '32') forgetNextFreeCluster(image);
   put('third.bin', '::/boot/fragmented.bin');
   for (let i = 0; i < 40; i++) put('long.txt', `::/many/entry number ${i} with a long name.txt`);
   put('empty', '::/empty');
   return image;
+}
+
+/**
+ * On FAT32 mtools allocates after the FSInfo "next free" hint, so it would not reuse the hole; 0xFFFFFFFF
+ * ("unknown", FAT spec §5) makes it search from the start.
+ */
+function forgetNextFreeCluster(image: string): void {
+  const fd = openSync(image, 'r+');
+  try {
+    const boot = Buffer.alloc(512);
+    readSync(fd, boot, 0, 512, 0);
+    writeSync(fd, Buffer.from([0xff, 0xff, 0xff, 0xff]), 0, 4, boot.readUInt16LE(48) * 512 + 492);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function mdirPaths(image: string): string[] {
