@@ -16,7 +16,15 @@ export interface NamingChoice {
   reason: string;
 }
 
-export function targetPrefix(target: TargetId, generation: KernelGeneration): { prefix: DiskPrefix | null; why: string } {
+/** What the guest's boot kernel has that changes names on some targets. */
+export interface KernelFacts {
+  /** hv_storvsc built in or in the initrd: on Hyper-V it takes the IDE boot disk, which becomes sdX. */
+  storvsc: boolean;
+  /** CONFIG_XEN_PVHVM with xen-blkfront available: on XenServer HVM the emulated disks are unplugged, xvdX. */
+  pvhvm: boolean;
+}
+
+export function targetPrefix(target: TargetId, generation: KernelGeneration, kernel: KernelFacts = { storvsc: false, pvhvm: false }): { prefix: DiskPrefix | null; why: string } {
   const ide = generation === 'old-ide' ? 'hd' : 'sd';
   const ideWhy = generation === 'old-ide' ? 'the guest kernel names IDE disks hdX' : 'the guest kernel names IDE disks sdX (libata)';
   switch (target) {
@@ -25,8 +33,10 @@ export function targetPrefix(target: TargetId, generation: KernelGeneration): { 
     case 'virtualbox':
       return { prefix: ide, why: `VirtualBox disks are on emulated IDE and ${ideWhy}` };
     case 'hyperv':
-      return { prefix: ide, why: `Hyper-V Gen 1 boots from IDE: hv_storvsc or ata_piix give sdX, the old IDE driver hdX, and ${ideWhy}` };
+      if (kernel.storvsc) return { prefix: 'sd', why: 'on Hyper-V the guest kernel has hv_storvsc, which takes the IDE boot disk as sdX' };
+      return { prefix: ide, why: `Hyper-V Gen 1 boots from emulated IDE, the guest kernel has no hv_storvsc, and ${ideWhy}` };
     case 'xenserver':
+      if (kernel.pvhvm) return { prefix: 'xvd', why: 'the guest kernel is PVHVM-capable (CONFIG_XEN_PVHVM, xen-blkfront): on XenServer HVM it unplugs the emulated disks and sees xvdX' };
       return { prefix: ide, why: `XenServer HVM disks are emulated IDE and ${ideWhy}` };
     case 'xenserver-pv':
       return { prefix: 'xvd', why: 'Xen PV disks are xvdX (xen-blkfront)' };
@@ -37,8 +47,8 @@ export function targetPrefix(target: TargetId, generation: KernelGeneration): { 
   }
 }
 
-export function chooseNaming(target: TargetId, generation: KernelGeneration, names: DeviceNaming | undefined, pv: boolean): NamingChoice {
-  const fromTarget = pv ? { prefix: 'xvd' as const, why: 'Xen PV disks are xvdX (xen-blkfront)' } : targetPrefix(target, generation);
+export function chooseNaming(target: TargetId, generation: KernelGeneration, names: DeviceNaming | undefined, pv: boolean, kernel?: KernelFacts): NamingChoice {
+  const fromTarget = pv ? { prefix: 'xvd' as const, why: 'Xen PV disks are xvdX (xen-blkfront)' } : targetPrefix(target, generation, kernel);
   if (names === 'uuid') {
     return { prefix: fromTarget.prefix, uuid: true, reason: `device paths become UUID= (by request); whole-disk names: ${describe(fromTarget.prefix)} (${fromTarget.why})` };
   }

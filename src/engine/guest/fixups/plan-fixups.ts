@@ -8,8 +8,9 @@ import type { GuestTree } from '../inspect/guest-tree';
 import type { Inspection } from '../inspect/inspect-guest';
 import { addShimEntry, type BootShimOptions } from './boot-shim-entry';
 import { FileRewrite } from './file-rewrite';
-import { chooseNaming } from './naming-rules';
+import { chooseNaming, type KernelFacts } from './naming-rules';
 import type { RenameContext } from './rename-device';
+import { rewriteCrypttab } from './rewrite-crypttab';
 import { rewriteFstab, rewriteInitramfsResume } from './rewrite-fstab';
 import { rewriteDeviceMap, rewriteGrubLegacy } from './rewrite-grub-legacy';
 import { rewriteBlsEntry, rewriteDefaultGrub, rewriteGrub2Cfg, rewriteGrubenv } from './rewrite-grub2';
@@ -48,7 +49,7 @@ export async function planGuestFixups(guest: Inspection, options: GuestFixupOpti
   if (report.os === null || tree === null) {
     return { edits: [], warnings: ['No Linux guest found on the disks: nothing to repair'], decisions };
   }
-  const naming = chooseNaming(options.target, report.naming.generation, options.names, options.pv === true);
+  const naming = chooseNaming(options.target, report.naming.generation, options.names, options.pv === true, kernelFacts(defaultKernel(report)));
   decisions.push(`Guest kernel generation: ${report.naming.generation === 'old-ide' ? 'old IDE (hdX)' : 'libata (sdX)'} — ${report.naming.generationReason}`);
   decisions.push(`Guest device names: ${naming.reason}`);
   if (options.pv && options.names && options.names !== 'xvd' && options.names !== 'uuid') {
@@ -66,7 +67,10 @@ export async function planGuestFixups(guest: Inspection, options: GuestFixupOpti
     why: naming.reason.replace(/^disk names: \S+ \((.*)\)$/, '$1'),
   };
 
-  const files: { path: string; rules: Rule[] }[] = [{ path: '/etc/fstab', rules: [rewriteFstab] }];
+  const files: { path: string; rules: Rule[] }[] = [
+    { path: '/etc/fstab', rules: [rewriteFstab] },
+    { path: '/etc/crypttab', rules: [rewriteCrypttab] },
+  ];
   for (const config of report.bootloader?.configs ?? []) {
     files.push({ path: config.realPath, rules: [config.kind === 'grub2' ? rewriteGrub2Cfg : rewriteGrubLegacy] });
   }
@@ -148,6 +152,11 @@ function planXenPv(legacy: FileRewrite | undefined, kernels: readonly KernelRepo
     decisions.push(`Xen PV console: kernel ${kernel.version} uses hvc0`);
   }
   return kernel;
+}
+
+function kernelFacts(kernel: KernelReport | null): KernelFacts {
+  const has = (driver: string) => kernel?.storageDrivers.some((d) => d.driver === driver && d.where !== 'modules') ?? false;
+  return { storvsc: has('hv_storvsc'), pvhvm: kernel?.xenPvhvm === true && has('xen_blkfront') };
 }
 
 /** 0-based entry index of line `i` in GRUB legacy lines. */

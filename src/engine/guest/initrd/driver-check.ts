@@ -64,8 +64,15 @@ async function readLines(tree: GuestTree, path: string): Promise<string[]> {
  */
 export function driverWarning(kernel: KernelReport, bus: StorageBus, distro: DistroReport | null): string | null {
   const drivers = BUS_DRIVERS[bus];
-  const present = kernel.storageDrivers.filter((d) => drivers.modules.includes(d.driver) && d.where !== 'modules');
-  if (present.length > 0) return null;
+  const usable = (modules: string[]) => kernel.storageDrivers.some((d) => modules.includes(d.driver) && d.where !== 'modules');
+  if (usable(drivers.modules)) return null;
+  const fallback = drivers.fallback ? BUS_DRIVERS[drivers.fallback] : null;
+  if (fallback && usable(fallback.modules)) {
+    const module = drivers.modules[0]!;
+    const inModules = kernel.storageDrivers.some((d) => d.driver === module && d.where === 'modules');
+    const todo = inModules ? rebuildAdvice(module, kernel, distro) : `install a kernel or integration package that has ${module}`;
+    return `Kernel ${kernel.version} has no ${drivers.label} ready at boot: its disk will run on ${fallback.label}, which boots but is slow. For the faster driver, inside the guest: ${todo}`;
+  }
   // Advise the module this kernel actually ships (RHEL 5 kernel-xen has xenblk, not xen-blkfront).
   const shipped = kernel.storageDrivers.find((d) => drivers.modules.includes(d.driver) && d.where === 'modules');
   const module = shipped?.driver ?? drivers.modules[0]!;

@@ -12,11 +12,13 @@ export interface BusDrivers {
   /** Module names as modprobe writes them (underscores); the first is the one to add. */
   modules: string[];
   configs: string[];
+  /** A bus the target also offers for the boot disk, slower but enough to boot (Hyper-V Gen 1's emulated IDE). */
+  fallback?: StorageBus;
 }
 
 export const BUS_DRIVERS: Record<StorageBus, BusDrivers> = {
   'virtio-blk': { label: 'virtio block (virtio_blk)', modules: ['virtio_blk'], configs: ['CONFIG_VIRTIO_BLK'] },
-  hyperv: { label: 'Hyper-V storage (hv_storvsc)', modules: ['hv_storvsc'], configs: ['CONFIG_HYPERV_STORAGE'] },
+  hyperv: { label: 'Hyper-V storage (hv_storvsc)', modules: ['hv_storvsc'], configs: ['CONFIG_HYPERV_STORAGE'], fallback: 'ide' },
   // xen-blkfront (pvops, RHEL 6+), xenblk (RHEL 5 kernel-xen); SUSE's xenblk is built into its -xen kernel.
   'xen-pv': { label: 'Xen PV block (xen-blkfront / xenblk)', modules: ['xen_blkfront', 'xenblk'], configs: ['CONFIG_XEN_BLKDEV_FRONTEND', 'CONFIG_XEN_BLKDEV_FRONTEND_MODULE'] },
   // mptscsih drove the LSI 53c1030 on 2.6.9-era kernels (RHEL 4) before mptspi split from it.

@@ -98,6 +98,11 @@ export interface KernelReport {
   config: string | null;
   /** 'only': a Xen-PV-only kernel (kernel-xen, CONFIG_X86_XEN); 'capable': pvops with CONFIG_XEN; 'no'. */
   xen: 'only' | 'capable' | 'no' | 'unknown';
+  /**
+   * CONFIG_XEN_PVHVM=y: as a Xen HVM guest it unplugs the emulated disks and uses xen-blkfront, so its disks
+   * are xvdX there too (notes §2); null when the config is not available.
+   */
+  xenPvhvm: boolean | null;
   /** Storage drivers found for this kernel, where each lives. */
   storageDrivers: StorageDriverReport[];
   /** Why the initrd could not be listed ('cannot list (xz)'), or null when it was listed or there is none. */

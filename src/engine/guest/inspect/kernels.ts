@@ -30,6 +30,7 @@ export async function findKernels(tree: GuestTree): Promise<InstalledKernel[]> {
       modules,
       config: configBytes ? configPath : null,
       xen: xenSupport(version, configBytes ? configValues : null),
+      xenPvhvm: configBytes ? configValues.get('CONFIG_XEN_PVHVM') === 'y' : null,
       configValues,
     });
   }

@@ -181,6 +181,50 @@ describe('planGuestFixups: device renaming', () => {
   });
 });
 
+describe('planGuestFixups: target kernels and drivers', () => {
+  it('Hyper-V, old IDE kernel without hv_storvsc: hd names stay; the slow-IDE note says to install the driver', async () => {
+    const result = await plan(debianEtch(), { target: 'hyperv' });
+    expect(result.edits).toEqual([]);
+    expect(result.warnings.join('\n')).toContain(
+      'Kernel 2.6.18-6-686 has no Hyper-V storage (hv_storvsc) ready at boot: its disk will run on IDE (ata_piix, or piix on old IDE kernels), which boots but is slow. For the faster driver, inside the guest: install a kernel or integration package that has hv_storvsc',
+    );
+  });
+
+  it('Hyper-V, old IDE kernel whose initrd has hv_storvsc (LIS installed): storvsc takes the disk, so hd → sd', async () => {
+    const volumes = debianEtch();
+    const fs = volumes[0]!.fs as MemoryGuestFs;
+    const config = fs.nodes.get('/boot/config-2.6.18-6-686') as { bytes: Uint8Array };
+    config.bytes = new TextEncoder().encode('CONFIG_IDE=y\nCONFIG_HYPERV_STORAGE=y\n');
+    const result = await plan(volumes, { target: 'hyperv' });
+    expect(editOf(result, '/etc/fstab').after).toContain('/dev/sda1       /');
+    expect(result.decisions.join('\n')).toContain('hv_storvsc, which takes the IDE boot disk as sdX');
+    expect(result.warnings.join('\n')).not.toContain('hv_storvsc');
+  });
+
+  it('XenServer HVM with a PVHVM kernel (CONFIG_XEN_PVHVM, xen-blkfront built in): disks are xvd', async () => {
+    const root = new MemoryGuestFs({
+      '/bin/': '',
+      '/etc/fstab': '/dev/sda1 / ext4 defaults 0 1\n',
+      '/etc/os-release': 'ID=debian\nVERSION_ID="11"\n',
+      '/boot/vmlinuz-5.10.0-26-amd64': 'k',
+      '/boot/config-5.10.0-26-amd64': 'CONFIG_XEN=y\nCONFIG_XEN_PVHVM=y\nCONFIG_XEN_BLKDEV_FRONTEND=y\nCONFIG_ATA_PIIX=y\n',
+    });
+    const result = await plan([memoryVolume('d partition 1', { partition: 1 }, root)], { target: 'xenserver' });
+    expect(editOf(result, '/etc/fstab').after).toBe('/dev/xvda1 / ext4 defaults 0 1\n');
+    expect(result.decisions.join('\n')).toContain('PVHVM');
+  });
+
+  it('/etc/crypttab devices are renamed like fstab specs; UUID= ones stay', async () => {
+    const root = new MemoryGuestFs({
+      '/bin/': '',
+      '/etc/fstab': '/dev/mapper/cr_home /home ext4 defaults 0 2\n',
+      '/etc/crypttab': '# <name> <device> <password> <options>\ncr_home /dev/sda3 none luks\ncr_swap UUID=abcd /dev/urandom swap\n',
+    });
+    const result = await plan([memoryVolume('d partition 1', { partition: 1 }, root)], { target: 'kvm' });
+    expect(editOf(result, '/etc/crypttab').after).toBe('# <name> <device> <password> <options>\ncr_home /dev/vda3 none luks\ncr_swap UUID=abcd /dev/urandom swap\n');
+  });
+});
+
 describe('planGuestFixups: Xen PV and boot entries', () => {
   it('CentOS 5 → XenServer PV: the Xen entry boots its kernel directly, default/hiddenmenu/timeout, xvd names, through menu.lst -> grub.conf on /boot', async () => {
     const result = await plan(centos5(), { target: 'xenserver-pv', pv: true });
