@@ -27,7 +27,8 @@ export interface BlockMapTree extends FileMapping {
 
 export async function readBlockMap(blockArea: Uint8Array, walk: BlockMapWalk): Promise<BlockMapTree> {
   const tree: BlockMapTree = { runs: [], mappingBlocks: [], nodes: new Map() };
-  let budget = walk.blockBudget;
+  let budget = Math.min(walk.blockBudget, walk.io.blocksCount);
+  const visited = new Set<number>();
   const where = `inode ${walk.inodeNumber} block map`;
   const spend = (block: number, what: string) => {
     walk.io.checkRange(block, 1, `${where} ${what}`);
@@ -42,6 +43,8 @@ export async function readBlockMap(blockArea: Uint8Array, walk: BlockMapWalk): P
   }
   const visit = async (block: number, key: string, level: number, firstLogical: number): Promise<void> => {
     spend(block, `indirect block ${key}`);
+    if (visited.has(block)) throw new VmferryError('corrupt', `ext: ${where} reaches indirect block ${block} twice`, { file: walk.io.name });
+    visited.add(block);
     tree.nodes.set(key, block);
     tree.mappingBlocks.push(block);
     const pointers = await walk.io.block(block, `${where} indirect block ${key}`);

@@ -192,7 +192,7 @@ export class ExtFs implements GuestFs {
   async directoryEntries(path: string): Promise<DirEntry[] | null> {
     const inode = await this.inodeAt(path, true);
     if (!inode || (inode.mode & S_IFMT) !== S_IFDIR) return null;
-    return this.volume.directoryEntries(inode);
+    return [...(await this.volume.directoryEntries(inode))];
   }
 
   async writeFile(path: string, contents: Uint8Array): Promise<void> {
@@ -203,6 +203,7 @@ export class ExtFs implements GuestFs {
     if (number === null) throw new VmferryError('missing-file', `Cannot edit ${path}: no such file in the ext filesystem`, { file: this.deviceName });
     const inode = await this.volume.readInode(number, true);
     const writes = await planFileWrite(this.volume, inode, contents, this.now());
+    this.volume.forgetCaches();
     for (const write of writes) await this.volume.io.device.write(write.offset, write.bytes);
     await this.reload();
   }

@@ -12,6 +12,10 @@ import { hasMetadataCsum, type Superblock } from './superblock';
 
 /** The most a file read returns at once: beyond this a file is not a configuration file and would exhaust memory. */
 export const MAX_READ_BYTES = 1024 * 1024 * 1024;
+/** A directory of a million entries is about 40 MiB; beyond this one is forged. */
+export const MAX_DIRECTORY_BYTES = 256 * 1024 * 1024;
+/** Directories kept parsed, so resolving many paths in one directory reads it once. */
+const DIRECTORY_CACHE_SIZE = 32;
 const READ_CHUNK_BLOCKS_BYTES = 4 * 1024 * 1024;
 
 /**
@@ -21,6 +25,7 @@ const READ_CHUNK_BLOCKS_BYTES = 4 * 1024 * 1024;
  */
 export class ExtVolume {
   private readonly warningSet = new Set<string>();
+  private readonly directoryCache = new Map<number, DirEntry[]>();
 
   constructor(
     readonly io: BlockIo,
@@ -93,8 +98,25 @@ export class ExtVolume {
     return out;
   }
 
+  /** Forgets cached directories: after a write, or when the device may have changed. */
+  forgetCaches(): void {
+    this.directoryCache.clear();
+  }
+
   async directoryEntries(inode: ExtInode): Promise<DirEntry[]> {
+    const cached = this.directoryCache.get(inode.number);
+    if (cached) return cached;
+    const entries = await this.readDirectory(inode);
+    if (this.directoryCache.size >= DIRECTORY_CACHE_SIZE) this.directoryCache.delete(this.directoryCache.keys().next().value!);
+    this.directoryCache.set(inode.number, entries);
+    return entries;
+  }
+
+  private async readDirectory(inode: ExtInode): Promise<DirEntry[]> {
     if ((inode.mode & S_IFMT) !== S_IFDIR) throw new VmferryError('usage', `ext: inode ${inode.number} is not a directory`, { file: this.name });
+    if (inode.size > MAX_DIRECTORY_BYTES) {
+      throw new VmferryError('corrupt', `ext: directory inode ${inode.number} claims ${inode.size} bytes`, { file: this.name });
+    }
     const parse = {
       hasFileType: (this.sb.incompat & INCOMPAT.filetype) !== 0,
       blockSize: this.sb.blockSize,

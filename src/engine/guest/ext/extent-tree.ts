@@ -47,13 +47,13 @@ export function parseExtentHeader(bytes: Uint8Array, where: string, deviceName: 
 /** Reads the whole tree below `root` (the inode's i_block): the data runs in logical order and the node blocks. */
 export async function readExtentTree(root: Uint8Array, walk: ExtentWalk): Promise<FileMapping> {
   const mapping: FileMapping = { runs: [], mappingBlocks: [] };
-  const state = { nextLogical: 0, budget: walk.blockBudget };
+  const state = { nextLogical: 0, budget: Math.min(walk.blockBudget, walk.io.blocksCount), visited: new Set<number>() };
   const header = parseExtentHeader(root, `inode ${walk.inodeNumber} extent root`, walk.io.name);
   await walkNode(root, header, walk, mapping, state, `inode ${walk.inodeNumber} extent root`);
   return mapping;
 }
 
-async function walkNode(node: Uint8Array, header: ExtentHeader, walk: ExtentWalk, mapping: FileMapping, state: { nextLogical: number; budget: number }, where: string): Promise<void> {
+async function walkNode(node: Uint8Array, header: ExtentHeader, walk: ExtentWalk, mapping: FileMapping, state: { nextLogical: number; budget: number; visited: Set<number> }, where: string): Promise<void> {
   const corrupt = (what: string) => new VmferryError('corrupt', `ext: ${where}: ${what}`, { file: walk.io.name });
   const spend = (blocks: number) => {
     state.budget -= blocks;
@@ -78,6 +78,9 @@ async function walkNode(node: Uint8Array, header: ExtentHeader, walk: ExtentWalk
     }
     const child = joinHiLo(u32(node, at + 4), u16(node, at + 8));
     spend(1);
+    // Each node is read once: a tree whose index entries share or revisit a node is corrupt, and this bounds the walk.
+    if (state.visited.has(child)) throw corrupt(`the extent tree reaches block ${child} twice`);
+    state.visited.add(child);
     const childWhere = `inode ${walk.inodeNumber} extent node at block ${child}`;
     const block = await walk.io.block(child, childWhere);
     const childHeader = parseExtentHeader(block, childWhere, walk.io.name);

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithTools } from '../../../support/tools';
@@ -56,6 +56,7 @@ for (const spec of SPECS) {
 
     afterAll(async () => {
       await opened?.close();
+      rmSync(dir, { recursive: true, force: true });
     });
 
     it('reports the superblock as dumpe2fs does', () => {

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pseudoRandom } from '../../../support/disks';
 import { tempDir } from '../../../support/packages';
 import { describeWithTools } from '../../../support/tools';
@@ -61,8 +63,10 @@ for (const spec of SPECS) {
       sourceHash = sha256(image);
     }, 120_000);
 
-    /** Rewrites `path` in a fresh overlay, checks everything, returns the written image for further checks. */
-    async function rewrite(path: string, contents: Uint8Array, storedPath = path): Promise<string> {
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** Rewrites `path` in a fresh overlay and checks everything; `inspect` looks further at the written image. */
+    async function rewrite(path: string, contents: Uint8Array, storedPath = path, inspect?: (output: string) => void): Promise<void> {
       const before = debugfsStat(image, storedPath);
       const opened = await openImage(image, { now: () => NOW_MS });
       try {
@@ -85,7 +89,8 @@ for (const spec of SPECS) {
         // Our reader agrees with what it wrote, through the overlay.
         expect(Buffer.from((await opened.fs.readFile(path))!).equals(Buffer.from(contents))).toBe(true);
         expect(sha256(image)).toBe(sourceHash);
-        return output;
+        inspect?.(output);
+        rmSync(output);
       } finally {
         await opened.close();
       }
@@ -102,8 +107,9 @@ for (const spec of SPECS) {
     });
 
     it('grows a file by several blocks', async () => {
-      const output = await rewrite('/etc/fstab', pseudoRandom(5 * bs + 77, 21));
-      expect(debugfsStat(output, '/etc/fstab').blockcount).toBeGreaterThanOrEqual((6 * bs) / 512);
+      await rewrite('/etc/fstab', pseudoRandom(5 * bs + 77, 21), '/etc/fstab', (output) => {
+        expect(debugfsStat(output, '/etc/fstab').blockcount).toBe((6 * bs) / 512);
+      });
     });
 
     it('shrinks a file across a block boundary, and to a few bytes, and to nothing', async () => {
@@ -116,6 +122,20 @@ for (const spec of SPECS) {
       await rewrite('/etc/fstab', pseudoRandom(17 * bs + 5, 23));
       if (blockMapped && bs === 1024) await rewrite('/etc/fstab', pseudoRandom((12 + 256 + 3) * bs, 24)); // double indirect
     });
+
+    it('grows a file past its group into the next initialised groups, never a BLOCK_UNINIT one', async () => {
+      const uninit = new Set(
+        [...spawnSync('dumpe2fs', [image]).stdout.toString().matchAll(/^Group (\d+):.*\[[^\]]*BLOCK_UNINIT/gm)].map((m) => Number(m[1])),
+      );
+      await rewrite('/etc/fstab', pseudoRandom(9 * 1024 * 1024 + 3, 32), '/etc/fstab', (output) => {
+        const perGroup = 8 * bs;
+        const blocks = debugfs(output, 'blocks /etc/fstab').toString().trim().split(/\s+/).map(Number);
+        const groups = new Set(blocks.map((block) => Math.floor((block - (bs === 1024 ? 1 : 0)) / perGroup)));
+        if (bs === 1024) expect(groups.size).toBeGreaterThan(1);
+        expect([...groups].filter((group) => uninit.has(group))).toEqual([]);
+      });
+      if (spec.type === 'ext4' && bs === 1024) expect(uninit.size).toBeGreaterThan(0);
+    }, 30_000);
 
     it('writes through a symlink to its target (menu.lst → grub.conf)', async () => {
       await rewrite('/boot/grub/menu.lst', text('default=1\ntimeout=10\n'), '/boot/grub/grub.conf');
