@@ -1,0 +1,1 @@
+export { openXfsFs } from './xfs-fs';
