@@ -26,6 +26,11 @@ export interface GuestDrivers {
   vmxnet3: boolean;
   /** Xen blkfront/netfront able to boot as a PV guest (pvops or a distribution xen kernel; not RHEL 8+). */
   xenPv: boolean;
+  /**
+   * Xen PV-on-HVM drivers that take over the emulated disks of an HVM guest, which then sees xvd* (Linux
+   * 2.6.36+ and RHEL 6; Windows only with the XenServer VM Tools installed).
+   */
+  xenBlkfront: boolean;
   /** AHCI (SATA): Linux, Windows Vista and later. */
   ahci: boolean;
   /** Intel e1000: Linux, Windows 2003 and Vista and later (not XP). */
@@ -65,6 +70,7 @@ const NONE: GuestDrivers = {
   hypervSynthetic: false,
   vmxnet3: false,
   xenPv: false,
+  xenBlkfront: false,
   ahci: false,
   e1000: false,
   lsilogic: false,
@@ -72,9 +78,21 @@ const NONE: GuestDrivers = {
   nvme: false,
 };
 /** Linux 3.x and later: every paravirtual driver is in the kernel. */
-const LINUX = { ...NONE, virtio: true, hypervSynthetic: true, vmxnet3: true, xenPv: true, ahci: true, e1000: true, lsilogic: true, lsilogicSas: true, nvme: true };
+const LINUX = {
+  ...NONE,
+  virtio: true,
+  hypervSynthetic: true,
+  vmxnet3: true,
+  xenPv: true,
+  xenBlkfront: true,
+  ahci: true,
+  e1000: true,
+  lsilogic: true,
+  lsilogicSas: true,
+  nvme: true,
+};
 /** RHEL 5 era (2.6.18 with backports): virtio and a Xen kernel, no Hyper-V or vmxnet3 in the box. */
-const LINUX_2618 = { ...LINUX, hypervSynthetic: false, vmxnet3: false, nvme: false };
+const LINUX_2618 = { ...LINUX, hypervSynthetic: false, vmxnet3: false, xenBlkfront: false, nvme: false };
 /** RHEL 6 era (2.6.32): everything but NVMe. */
 const LINUX_2632 = { ...LINUX, nvme: false };
 /** A 2.6 kernel of unknown age, or an unknown Linux: only what every 2.6 has. */

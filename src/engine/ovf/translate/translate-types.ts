@@ -76,6 +76,8 @@ export interface TranslatedSystem {
   id: string;
   name: string;
   cpus: number | null;
+  /** VMware's cores per socket, where the source said (the OVF of other targets cannot say it). */
+  coresPerSocket: number | null;
   memoryBytes: number | null;
   firmware: Firmware | null;
   /** The OS table entry, when the source names an OS VM Ferry knows. */
