@@ -1,12 +1,13 @@
 import { gunzipChunks } from '../../archive';
 import { MemorySource } from '../../io/memory-source';
 import { CpioNewcLister } from './cpio-newc';
+import { lz4LegacyBlocks } from './lz4-legacy';
 
 /**
  * The file names inside an initrd/initramfs. It is one or more cpio 'newc' archives, each plain or compressed:
  * typically an uncompressed early-microcode cpio (Ubuntu, RHEL 7+) followed by the gzip/xz/lz4/zstd-compressed
- * main archive (kernel Documentation/driver-api/early-userspace/buffer-format.rst). gzip is listed here;
- * the other compressions are reported by name, honestly, as not listable.
+ * main archive (kernel Documentation/driver-api/early-userspace/buffer-format.rst). gzip and LZ4 (legacy
+ * frame) are listed here; xz, zstd and the rest are reported by name, honestly, as not listable.
  */
 export type InitrdCompression = 'gzip' | 'xz' | 'lzma' | 'lz4' | 'zstd' | 'bzip2' | 'lzop';
 
@@ -57,6 +58,17 @@ export async function listInitrd(bytes: Uint8Array, name: string): Promise<Initr
       continue;
     }
     segments.push(compression);
+    if (compression === 'lz4' && bytes[position] === 0x02) {
+      const lister = new CpioNewcLister();
+      try {
+        for (const block of lz4LegacyBlocks(bytes, position)) if (!lister.push(block)) break;
+      } catch (error) {
+        if (lister.trailers === 0) return { names: [...names, ...lister.names], segments, problem: `${name}: ${(error as Error).message}` };
+      }
+      names.push(...lister.names);
+      if (lister.error) return { names, segments, problem: `${name}: ${lister.error} inside the LZ4 data` };
+      break;
+    }
     if (compression !== 'gzip') return { names, segments, problem: `cannot list (${compression})` };
     const lister = new CpioNewcLister();
     try {

@@ -48,7 +48,19 @@ describeWithTools(['cpio', 'gzip'], 'listInitrd', () => {
     expect(listing.names).toEqual(cpioList(initrd).filter((name) => name !== '.'));
   });
 
-  for (const compression of ['xz', 'zstd', 'lz4'] as const) {
+  it('lists an LZ4 legacy initrd (lz4 -l, as initramfs-tools writes) after its early cpio, as GNU cpio does', async () => {
+    const big: Record<string, string> = { ...FILES };
+    // Enough repetitive and varied data for long matches, overlapping copies and several 8 MiB blocks.
+    for (let i = 0; i < 40; i++) big[`usr/share/data/file${i}`] = `${i}`.repeat(300_000 + i * 7);
+    const initrd = makeInitrd(big, { compression: 'lz4', early: true });
+    const listing = await listInitrd(initrd, 'initrd.img');
+    expect(listing.problem).toBeNull();
+    expect(listing.segments).toEqual(['none', 'lz4']);
+    const plain = makeInitrd(big, { compression: 'none' });
+    expect(listing.names.slice(4)).toEqual(cpioList(plain).filter((name) => name !== '.'));
+  });
+
+  for (const compression of ['xz', 'zstd'] as const) {
     it(`says honestly that a ${compression} initrd cannot be listed (after its early cpio)`, async () => {
       const tool = compression;
       try {
@@ -75,6 +87,15 @@ describeWithTools(['cpio', 'gzip'], 'listInitrd', () => {
       expect(lister.names).toEqual(expected);
       expect(lister.trailers).toBe(1);
     }
+  });
+
+  it('a damaged or cut LZ4 initrd is a problem, not a crash', async () => {
+    const initrd = makeInitrd(FILES, { compression: 'lz4' });
+    const cut = await listInitrd(initrd.subarray(0, initrd.length - 20), 'initrd.img');
+    expect(cut.problem).toMatch(/^initrd.img: /);
+    const damaged = initrd.slice();
+    damaged.fill(0xff, 12, 40);
+    expect((await listInitrd(damaged, 'initrd.img')).problem).toMatch(/^initrd.img: /);
   });
 
   it('a damaged gzip initrd is a problem, not a crash', async () => {
