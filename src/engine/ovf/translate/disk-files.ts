@@ -37,12 +37,14 @@ export function rewriteFiles(
   const disks = sections.flatMap((s) => s.disks);
   const plannedByDisk = new Map<string, DiskFile>();
   for (const file of diskFiles) {
-    if (!disks.some((d) => d.diskId === file.diskId)) {
-      throw new VmferryError('usage', `A disk file was planned for disk '${file.diskId}', which the descriptor does not declare`);
-    }
-    if (plannedByDisk.has(file.diskId)) throw new VmferryError('usage', `Two disk files were planned for disk '${file.diskId}'`);
-    checkSize(file.capacityBytes, `the capacity of disk '${file.diskId}'`);
-    plannedByDisk.set(file.diskId, file);
+    // A disk is named by its diskId, or by the href of its file in the source package.
+    const disk =
+      disks.find((d) => d.diskId === file.diskId) ??
+      disks.find((d) => d.fileRef !== null && envelope.references.find((f) => f.id === d.fileRef)?.href === file.diskId);
+    if (!disk) throw new VmferryError('usage', `A disk file was planned for disk '${file.diskId}', which the descriptor does not declare`);
+    if (plannedByDisk.has(disk.diskId)) throw new VmferryError('usage', `Two disk files were planned for disk '${disk.diskId}'`);
+    checkSize(file.capacityBytes, `the capacity of disk '${disk.diskId}'`);
+    plannedByDisk.set(disk.diskId, file);
   }
   const usedIds = new Set<string>();
   const references: FileReference[] = [];

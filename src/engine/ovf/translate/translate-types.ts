@@ -7,7 +7,7 @@ import type { Bus, NicModel } from '../profiles/profile-types';
 
 /** One disk file the package will contain, replacing the source disk `diskId`. */
 export interface DiskFile {
-  /** The source disk's `ovf:diskId`. */
+  /** The source disk's `ovf:diskId` (or the href of its file in the source package). */
   diskId: string;
   /** The file's name in the package (References `ovf:href`). */
   href: string;
