@@ -59,6 +59,10 @@ export async function inspectGuest(volumes: readonly GuestVolumeView[], options:
     }));
   if (!root?.fs) {
     if (roots.length === 0) warnings.push('No Linux root filesystem found (a directory /etc and /bin with /etc/fstab or /etc/hosts)');
+    const unreadable = volumes.filter((v) => v.fs === null && v.type !== null && !['swap', 'lvm2-pv', 'LVM2_member', 'vfat', 'iso9660'].includes(v.type));
+    if (roots.length === 0 && unreadable.length > 0) {
+      warnings.push(`The root may be on ${unreadable.map((v) => `${v.id} (${v.type})`).join(', ')}, which VM Ferry cannot read: the guest is not inspected or repaired`);
+    }
     return { report: emptyReport(filesystems(new Map()), warnings), tree: null, volumes, diskCount: options.diskCount };
   }
   const rootMount: Mount = { mountpoint: '/', volume: { ...root, fs: root.fs } };

@@ -125,6 +125,12 @@ describe('inspectGuest', () => {
     expect(report.filesystems[0]).toMatchObject({ role: 'data' });
   });
 
+  it('a root on a filesystem VM Ferry cannot read (XFS) is named', async () => {
+    const { report } = await inspectGuest([memoryVolume('r.vmdk partition 2', { partition: 2 }, null, { type: 'xfs' }), memoryVolume('r.vmdk partition 3', { partition: 3 }, null)], { diskCount: 1 });
+    expect(report.os).toBeNull();
+    expect(report.warnings[1]).toBe('The root may be on r.vmdk partition 2 (xfs), which VM Ferry cannot read: the guest is not inspected or repaired');
+  });
+
   it('several roots: the first is used with a warning, or the one asked for', async () => {
     const a = debianEtch()[0]!;
     const b = { ...sles10()[0]!, id: 'second partition', diskIndex: 1 };
