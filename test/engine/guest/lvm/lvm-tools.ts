@@ -54,7 +54,7 @@ export class LvmSandbox {
     const accept = this.loops.map((loop) => `"a|^${loop}$|"`).join(', ');
     writeFileSync(
       join(this.dir, 'lvm', 'lvm.conf'),
-      `devices { filter = [ ${accept}, "r|.*|" ] obtain_device_list_from_udev = 0 use_devicesfile = 0 }\n` +
+      `devices { filter = [ ${accept}, "r|.*|" ] obtain_device_list_from_udev = 0 use_devicesfile = 0 hints = "none" }\n` +
         'backup { backup = 0 archive = 0 }\nactivation { udev_sync = 0 udev_rules = 0 monitoring = 0 }\n',
     );
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { isVmferryError } from '../../../../src/engine/errors';
@@ -80,7 +80,7 @@ async function walk(fs: GuestFs, path = ''): Promise<string[]> {
   return out;
 }
 
-describeWithTools(['mkfs.xfs', 'xfs_db'], 'XFS read-only filesystem', () => {
+describeWithTools(['mkfs.xfs', 'xfs_db', 'blkid'], 'XFS read-only filesystem', () => {
   beforeAll(() => {
     dir = tempDir('xfs');
     source = join(dir, 'source');
@@ -170,8 +170,12 @@ describeWithTools(['mkfs.xfs', 'xfs_db', 'mount', 'umount'], 'XFS written by the
     execFileSync('mount', ['-o', 'loop', image, mountpoint]);
     try {
       // Every other 4 KiB block written: each written block is its own extent, separated by holes.
-      const script = 'import os,sys\nfd=os.open(sys.argv[1],os.O_WRONLY|os.O_CREAT)\nfor i in range(60): os.pwrite(fd, bytes([i+1])*4096, i*8192)\nos.close(fd)\n';
-      execFileSync('python3', ['-c', script, join(mountpoint, 'frag.bin')]);
+      const fd = openSync(join(mountpoint, 'frag.bin'), 'w');
+      try {
+        for (let i = 0; i < 60; i++) writeSync(fd, Buffer.alloc(4096, i + 1), 0, 4096, i * 8192);
+      } finally {
+        closeSync(fd);
+      }
       symlinkSync(LONG_TARGET, join(mountpoint, 'long-link'));
       mkdirSync(join(mountpoint, 'big'));
       for (let i = 0; i < 3000; i++) writeFileSync(join(mountpoint, 'big', `a-file-with-a-fairly-long-name-${i}`), '');
