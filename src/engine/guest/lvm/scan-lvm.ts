@@ -1,5 +1,6 @@
-import { errorMessage } from './errors-text';
+import { VmferryError } from '../../errors';
 import type { BlockDevice } from '../block-device';
+import { errorMessage } from './errors-text';
 import { readMetadataText } from './metadata-area';
 import { numberOf, parseMetadataText, stringOf, type MetadataSection } from './metadata-text';
 import { readPvLabel, type PvLabel } from './pv-label';
@@ -95,7 +96,7 @@ function parseCopy(text: string, from: string): MetadataCopy {
     if (vgUuid === null || seqno === null) continue;
     return { vgName, vgUuid, seqno, vg: value, from };
   }
-  throw new Error('the metadata text holds no volume group (a section with id and seqno)');
+  throw new VmferryError('corrupt', 'the LVM metadata text holds no volume group (a section with id and seqno)', { file: from });
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
