@@ -75,7 +75,7 @@ export function shape(element: XmlElement): Shape {
   return {
     el: `${familyOrUri(element.namespace)}|${element.local}`,
     attrs: attributes(element.attributes),
-    children: element.children.flatMap((child: XmlNode) => {
+    children: element.children.flatMap((child: XmlNode): (Shape | string)[] => {
       if (child.type === 'element') return [shape(child)];
       if (child.type === 'text' && child.text.trim() === '' && element.children.some((c) => c.type === 'element')) return [];
       return [`${child.type}:${child.text}`];
