@@ -1,4 +1,5 @@
 import type { ByteSink } from '../io/byte-sink';
+import type { DiskIdentity } from './identity';
 import type { UnitMap } from './unit-map';
 import type { VirtualDisk } from './virtual-disk';
 
@@ -20,6 +21,8 @@ export interface WriterOptions {
   vmdkHardwareVersion?: number;
   /** qcow2: deflate every cluster (smaller, slower; qemu-img `-c`). */
   compress?: boolean;
+  /** Where UUIDs, content IDs and timestamps come from; random by default (see identity.ts). */
+  identity?: DiskIdentity;
 }
 
 export interface WriteContext {

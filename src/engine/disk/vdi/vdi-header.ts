@@ -1,3 +1,4 @@
+import { randomIdentity, type DiskIdentity } from '../identity';
 import { VmferryError } from '../../errors';
 
 /**
@@ -108,6 +109,7 @@ export function buildVdiHeader(fields: {
   blocksAllocated: number;
   blockMapOffset: number;
   dataOffset: number;
+  identity?: DiskIdentity;
 }): Uint8Array {
   const sector = new Uint8Array(512);
   const view = new DataView(sector.buffer);
@@ -124,8 +126,8 @@ export function buildVdiHeader(fields: {
   view.setUint32(376, fields.blockSize, true);
   view.setUint32(384, fields.blockCount, true);
   view.setUint32(388, fields.blocksAllocated, true);
-  sector.set(randomUuid(), 392); // this image
-  sector.set(randomUuid(), 408); // its last modification
+  sector.set(randomUuid(fields.identity, 'vdi image uuid'), 392); // this image
+  sector.set(randomUuid(fields.identity, 'vdi modification uuid'), 408); // its last modification
   return sector;
 }
 
@@ -133,8 +135,8 @@ export function buildVdiHeader(fields: {
  * A random (version 4) UUID in VirtualBox's RTUUID byte order: the first three fields little-endian, so the
  * version nibble is the high nibble of byte 7 and the variant the top bits of byte 8.
  */
-export function randomUuid(): Uint8Array {
-  const uuid = crypto.getRandomValues(new Uint8Array(16));
+export function randomUuid(identity: DiskIdentity = randomIdentity, purpose = 'vdi uuid'): Uint8Array {
+  const uuid = identity.bytes(16, purpose);
   uuid[7] = (uuid[7]! & 0x0f) | 0x40;
   uuid[8] = (uuid[8]! & 0x3f) | 0x80;
   return uuid;

@@ -1,6 +1,7 @@
+import type { DiskIdentity } from '../identity';
 import { throwIfAborted, VmferryError } from '../../errors';
 import { writeZeros, type ByteSink } from '../../io/byte-sink';
-import type { DiskWriter, DiskWritePlan, WriteContext } from '../disk-writer';
+import type { DiskWriter, DiskWritePlan, WriteContext, WriterOptions } from '../disk-writer';
 import { readUnits } from '../read-units';
 import type { UnitMap } from '../unit-map';
 import type { VirtualDisk } from '../virtual-disk';
@@ -37,16 +38,23 @@ function planVdiLayout(disk: VirtualDisk, units: UnitMap): VdiLayout {
 export const vdiWriter: DiskWriter = {
   format: 'vdi',
   unitSize: () => BLOCK_SIZE,
-  plan(disk: VirtualDisk, units: UnitMap | null): DiskWritePlan {
+  plan(disk: VirtualDisk, units: UnitMap | null, options: WriterOptions): DiskWritePlan {
     if (!units || units.unitSize !== BLOCK_SIZE) throw new Error('VDI writer needs a unit map of 1 MiB units');
     const layout = planVdiLayout(disk, units);
     let dataBytes = 0;
     for (const index of units.indexes()) dataBytes += units.unitLength(index);
-    return { outputSize: layout.outputSize, dataBytes, write: (sink, context) => writeVdi(disk, units, layout, sink, context) };
+    return { outputSize: layout.outputSize, dataBytes, write: (sink, context) => writeVdi(disk, units, layout, sink, context, options.identity) };
   },
 };
 
-async function writeVdi(disk: VirtualDisk, units: UnitMap, layout: VdiLayout, sink: ByteSink, { signal, onProgress }: WriteContext): Promise<void> {
+async function writeVdi(
+  disk: VirtualDisk,
+  units: UnitMap,
+  layout: VdiLayout,
+  sink: ByteSink,
+  { signal, onProgress }: WriteContext,
+  identity: DiskIdentity | undefined,
+): Promise<void> {
   const header = buildVdiHeader({
     diskSize: disk.virtualSize,
     blockSize: BLOCK_SIZE,
@@ -54,6 +62,7 @@ async function writeVdi(disk: VirtualDisk, units: UnitMap, layout: VdiLayout, si
     blocksAllocated: units.dataUnits,
     blockMapOffset: layout.blockMapOffset,
     dataOffset: layout.dataOffset,
+    identity,
   });
   await sink.write(header);
   await writeZeros(sink, layout.blockMapOffset - header.length);

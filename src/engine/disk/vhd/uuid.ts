@@ -1,8 +1,9 @@
+import { randomIdentity, type DiskIdentity } from '../identity';
 /** VHD unique ids (footer Unique Id, header Parent Unique Id): 16 bytes, compared byte for byte. */
 
-/** A fresh random (version 4) UUID, from the platform's cryptographic generator. */
-export function randomVhdUuid(): Uint8Array {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+/** A fresh (version 4) UUID, from the writer's identity (random unless seeded). */
+export function randomVhdUuid(identity: DiskIdentity = randomIdentity): Uint8Array {
+  const bytes = identity.bytes(16, 'vhd unique id');
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   return bytes;

@@ -1,3 +1,4 @@
+import { randomIdentity } from '../identity';
 import { VmferryError } from '../../errors';
 import type { WriterOptions } from '../disk-writer';
 import type { VirtualDisk } from '../virtual-disk';
@@ -33,6 +34,7 @@ export function vhdCurrentSize(disk: VirtualDisk): number {
 
 export function outputVhdFooter(disk: VirtualDisk, diskType: VhdDiskType, dataOffset: number | null, options: WriterOptions): VhdFooter {
   const currentSize = vhdCurrentSize(disk);
+  const identity = options.identity ?? randomIdentity;
   if (currentSize > VHD_MAX_SIZE) {
     throw new VmferryError('unsupported', `A VHD holds at most 2040 GiB; this disk is ${disk.virtualSize} bytes`, {
       file: disk.name,
@@ -41,7 +43,7 @@ export function outputVhdFooter(disk: VirtualDisk, diskType: VhdDiskType, dataOf
   }
   return {
     dataOffset,
-    timestamp: vhdTimestamp(new Date()),
+    timestamp: vhdTimestamp(identity.now()),
     creatorApp: vhdCreator(options.vhdCreator),
     creatorVersion: CREATOR_VERSION,
     creatorHostOs: CREATOR_HOST_OS,
@@ -49,7 +51,7 @@ export function outputVhdFooter(disk: VirtualDisk, diskType: VhdDiskType, dataOf
     currentSize,
     geometry: coveringGeometry(currentSize / 512),
     diskType,
-    uniqueId: randomVhdUuid(),
+    uniqueId: randomVhdUuid(identity),
     savedState: false,
   };
 }

@@ -1,3 +1,4 @@
+import type { DiskIdentity } from '../identity';
 /**
  * GUIDs as VHDX stores them ([MS-VHDX] 1.1, "GUID"; [MS-DTYP] 2.3.4.2): Data1 as a little-endian 32-bit number,
  * Data2 and Data3 as little-endian 16-bit numbers, Data4 as 8 bytes in order. The text form
@@ -48,9 +49,9 @@ export function isZeroGuid(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** A fresh random GUID (RFC 4122 version 4, variant 1), from the platform's cryptographic generator. */
-export function randomGuid(): Guid {
-  const bytes = crypto.getRandomValues(new Uint8Array(GUID_SIZE));
+/** A fresh GUID (RFC 4122 version 4, variant 1), from the writer's identity (random unless seeded). */
+export function randomGuid(identity: DiskIdentity, purpose: string): Guid {
+  const bytes = identity.bytes(GUID_SIZE, purpose);
   // Data3's top nibble is the version; stored little-endian, that nibble is the high half of byte 7.
   bytes[7] = (bytes[7]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;

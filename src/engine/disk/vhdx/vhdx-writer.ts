@@ -1,6 +1,7 @@
+import { randomIdentity, type DiskIdentity } from '../identity';
 import { throwIfAborted } from '../../errors';
 import { writeZeros, type ByteSink } from '../../io/byte-sink';
-import type { DiskWriter, DiskWritePlan, WriteContext } from '../disk-writer';
+import type { DiskWriter, DiskWritePlan, WriteContext, WriterOptions } from '../disk-writer';
 import { readUnits } from '../read-units';
 import type { UnitMap } from '../unit-map';
 import type { VirtualDisk } from '../virtual-disk';
@@ -35,7 +36,7 @@ const BAT_CHUNK = MiB;
 export const vhdxWriter: DiskWriter = {
   format: 'vhdx',
   unitSize: (disk) => planLayout(disk.virtualSize).blockSize,
-  plan(disk: VirtualDisk, units: UnitMap | null): DiskWritePlan {
+  plan(disk: VirtualDisk, units: UnitMap | null, options: WriterOptions): DiskWritePlan {
     const layout = planLayout(disk.virtualSize);
     if (!units || units.unitSize !== layout.blockSize) throw new Error(`The VHDX writer needs a unit map of ${layout.blockSize}-byte blocks`);
     let dataBytes = 0;
@@ -43,13 +44,20 @@ export const vhdxWriter: DiskWriter = {
     return {
       outputSize: layout.dataOffset + units.dataUnits * layout.blockSize,
       dataBytes,
-      write: (sink, context) => writeVhdx(disk, units, layout, sink, context),
+      write: (sink, context) => writeVhdx(disk, units, layout, options.identity ?? randomIdentity, sink, context),
     };
   },
 };
 
-async function writeVhdx(disk: VirtualDisk, units: UnitMap, layout: VhdxLayout, sink: ByteSink, { signal, onProgress }: WriteContext): Promise<void> {
-  await sink.write(headerSection(layout));
+async function writeVhdx(
+  disk: VirtualDisk,
+  units: UnitMap,
+  layout: VhdxLayout,
+  identity: DiskIdentity,
+  sink: ByteSink,
+  { signal, onProgress }: WriteContext,
+): Promise<void> {
+  await sink.write(headerSection(layout, identity));
   await writeZeros(sink, MiB - headerSectionLength());
   await writeZeros(sink, LOG_LENGTH);
   const metadata = buildMetadataRegion({
@@ -58,7 +66,7 @@ async function writeVhdx(disk: VirtualDisk, units: UnitMap, layout: VhdxLayout, 
     virtualSize: layout.virtualSize,
     logicalSectorSize: LOGICAL_SECTOR_SIZE,
     physicalSectorSize: PHYSICAL_SECTOR_SIZE,
-    page83Data: randomGuid(),
+    page83Data: randomGuid(identity, 'vhdx page 83 data'),
   });
   await sink.write(metadata);
   await writeZeros(sink, METADATA_LENGTH - metadata.length);
@@ -79,12 +87,12 @@ async function writeVhdx(disk: VirtualDisk, units: UnitMap, layout: VhdxLayout, 
 }
 
 /** The first 320 KiB: file identifier, both headers (sequence numbers 1 and 2), both region table copies. */
-function headerSection(layout: VhdxLayout): Uint8Array {
+function headerSection(layout: VhdxLayout, identity: DiskIdentity): Uint8Array {
   const out = new Uint8Array(headerSectionLength());
   out.set(buildFileIdentifier(CREATOR), 0);
   const fields = {
-    fileWriteGuid: randomGuid(),
-    dataWriteGuid: randomGuid(),
+    fileWriteGuid: randomGuid(identity, 'vhdx file write guid'),
+    dataWriteGuid: randomGuid(identity, 'vhdx data write guid'),
     logGuid: new Uint8Array(GUID_SIZE),
     logVersion: 0,
     version: 1,

@@ -1,3 +1,4 @@
+import { randomIdentity, type DiskIdentity } from '../identity';
 import { VmferryError } from '../../errors';
 import type { WriterOptions } from '../disk-writer';
 import { NO_PARENT_CID } from './descriptor-text';
@@ -81,12 +82,13 @@ export function geometryFor(capacitySectors: number, adapterType: string): { cyl
   return { cylinders, heads, sectors };
 }
 
-/** A random content ID; never ffffffff (means "no parent") nor fffffffe (both read as special by some tools). */
-export function randomCid(): number {
-  const value = new Uint32Array(1);
-  do crypto.getRandomValues(value);
-  while (value[0]! >= 0xfffffffe);
-  return value[0]!;
+/** A content ID from the writer's identity; never ffffffff ("no parent") nor fffffffe (read as special by some tools). */
+export function randomCid(identity: DiskIdentity = randomIdentity): number {
+  for (let attempt = 0; ; attempt++) {
+    const bytes = identity.bytes(4, `vmdk cid ${attempt}`);
+    const value = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
+    if (value < 0xfffffffe) return value;
+  }
 }
 
 /** Longest extent file name we write (UTF-8 bytes); the usual file-system limit. */

@@ -41,7 +41,7 @@ export const monolithicSparseWriter: DiskWriter = {
   plan(disk: VirtualDisk, units: UnitMap | null, options: WriterOptions): DiskWritePlan {
     if (!units || units.unitSize !== GRAIN_BYTES) throw new Error('vmdk-sparse needs a unit map of 64 KiB grains');
     const ddb = resolveDescriptorOptions(options, disk.name);
-    const fields = { createType: 'monolithicSparse' as const, capacity: Math.ceil(disk.virtualSize / SECTOR), cid: randomCid(), ...ddb };
+    const fields = { createType: 'monolithicSparse' as const, capacity: Math.ceil(disk.virtualSize / SECTOR), cid: randomCid(options.identity), ...ddb };
     const layout = planLayout(fields.capacity, descriptorSectorsFor(fields));
     const lastSector = layout.overHead + units.dataUnits * GRAIN_SECTORS;
     if (fields.capacity > MAX_SECTOR || lastSector > MAX_SECTOR) {

@@ -64,7 +64,7 @@ export const streamOptimizedWriter: DiskWriter = {
     return {
       outputSize: null,
       dataBytes: disk.virtualSize,
-      write: (sink, context) => writeStreamOptimized(disk, sink, context, { capacity, ...ddb }),
+      write: (sink, context) => writeStreamOptimized(disk, sink, context, { capacity, cid: randomCid(options.identity), ...ddb }),
     };
   },
 };
@@ -73,9 +73,9 @@ async function writeStreamOptimized(
   disk: VirtualDisk,
   sink: ByteSink,
   { signal, onProgress }: WriteContext,
-  { capacity, adapterType, hardwareVersion }: { capacity: number; adapterType: string; hardwareVersion: number },
+  { capacity, cid, adapterType, hardwareVersion }: { capacity: number; cid: number; adapterType: string; hardwareVersion: number },
 ): Promise<void> {
-  const fields = { createType: 'streamOptimized' as const, capacity, cid: randomCid(), adapterType, hardwareVersion };
+  const fields = { createType: 'streamOptimized' as const, capacity, cid, adapterType, hardwareVersion };
   const descriptorSize = descriptorSectorsFor(fields);
   const header: SparseHeader = {
     version: 3,

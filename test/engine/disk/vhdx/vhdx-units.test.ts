@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batEntryCount, chunkRatioOf, payloadEntryIndex } from '../../../../src/engine/disk/vhdx/bat';
 import { formatGuid, parseGuid, randomGuid } from '../../../../src/engine/disk/vhdx/guid';
+import { randomIdentity } from '../../../../src/engine/disk/identity';
 import { chooseBlockSize, planLayout } from '../../../../src/engine/disk/vhdx/layout';
 import { ReplayedSource } from '../../../../src/engine/disk/vhdx/replayed-source';
 import { bitRuns } from '../../../../src/engine/disk/vhdx/sector-bitmap';
@@ -15,9 +16,9 @@ describe('VHDX building blocks', () => {
     expect(Buffer.from(bat).toString('hex')).toBe('6677c22d23f600429d64115e9bfd4a08');
     expect(formatGuid(bat)).toBe('{2DC27766-F623-4200-9D64-115E9BFD4A08}');
     expect(parseGuid('not a guid')).toBeNull();
-    const fresh = randomGuid();
+    const fresh = randomGuid(randomIdentity, 'test');
     expect(formatGuid(fresh)).toMatch(/^\{[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}$/);
-    expect(formatGuid(randomGuid())).not.toBe(formatGuid(fresh));
+    expect(formatGuid(randomGuid(randomIdentity, 'test'))).not.toBe(formatGuid(fresh));
   });
 
   it('BAT sizes and interleaving (2.5)', () => {
