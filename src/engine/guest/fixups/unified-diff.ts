@@ -87,22 +87,91 @@ function editScript(a: Line[], b: Line[]): Op[] {
     y--;
   }
   ops.reverse();
-  return groupChanges(ops);
+  return groupChanges(ops, a, b);
 }
 
-/** Within each run of changes, deletions first, then insertions (as GNU diff prints them). */
-function groupChanges(ops: Op[]): Op[] {
-  const out: Op[] = [];
-  for (let i = 0; i < ops.length; ) {
-    if (ops[i]!.kind === ' ') {
-      out.push(ops[i++]!);
-      continue;
+/**
+ * Places each run of changed lines where GNU diff puts it (its `shift_boundaries`): a run whose lines repeat
+ * around it can slide; it goes as far down as it can, merging with runs it meets, then back up to the lowest
+ * place where it sits against a change in the other file. So `w w w` → `w r w` reads `-w +r`, not a `+r` here
+ * and a `-w` three lines later. Then each gap prints its deletions before its insertions.
+ */
+function groupChanges(ops: Op[], a: Line[], b: Line[]): Op[] {
+  const changedA = new Array<boolean>(a.length).fill(false);
+  const changedB = new Array<boolean>(b.length).fill(false);
+  let i = 0;
+  let j = 0;
+  for (const op of ops) {
+    if (op.kind === '-') changedA[i++] = true;
+    else if (op.kind === '+') changedB[j++] = true;
+    else {
+      i++;
+      j++;
     }
-    const run: Op[] = [];
-    while (i < ops.length && ops[i]!.kind !== ' ') run.push(ops[i++]!);
-    out.push(...run.filter((op) => op.kind === '-'), ...run.filter((op) => op.kind === '+'));
+  }
+  shiftBoundaries(a, changedA, changedB);
+  shiftBoundaries(b, changedB, changedA);
+  const out: Op[] = [];
+  for (i = 0, j = 0; i < a.length || j < b.length; ) {
+    if (i < a.length && changedA[i]) out.push({ kind: '-', line: a[i++]! });
+    else if (j < b.length && changedB[j]) out.push({ kind: '+', line: b[j++]! });
+    else {
+      out.push({ kind: ' ', line: a[i]! });
+      i++;
+      j++;
+    }
   }
   return out;
+}
+
+function shiftBoundaries(lines: Line[], changed: boolean[], other: boolean[]): void {
+  // otherGap[k]: the other file has changed lines just before its k-th unchanged line (k = count at its end).
+  const otherGap: boolean[] = [];
+  let pending = false;
+  for (const flag of other) {
+    if (flag) pending = true;
+    else {
+      otherGap.push(pending);
+      pending = false;
+    }
+  }
+  otherGap.push(pending);
+  const unchangedBefore = (end: number) => {
+    let count = 0;
+    for (let k = 0; k < end; k++) if (!changed[k]) count++;
+    return count;
+  };
+  const n = lines.length;
+  for (let start = 0; start < n; ) {
+    if (!changed[start]) {
+      start++;
+      continue;
+    }
+    let end = start;
+    while (end < n && changed[end]) end++;
+    let corresponding = n + 1;
+    let length: number;
+    do {
+      length = end - start;
+      while (start > 0 && same(lines[start - 1]!, lines[end - 1]!)) {
+        changed[--start] = true;
+        changed[--end] = false;
+        while (start > 0 && changed[start - 1]) start--;
+      }
+      corresponding = otherGap[unchangedBefore(end)] ? end : n + 1;
+      while (end < n && same(lines[start]!, lines[end]!)) {
+        changed[start++] = false;
+        changed[end++] = true;
+        while (end < n && changed[end]) end++;
+        if (otherGap[unchangedBefore(end)]) corresponding = end;
+      }
+    } while (length !== end - start);
+    while (corresponding < end) {
+      changed[--start] = true;
+      changed[--end] = false;
+    }
+    start = end;
+  }
 }
 
 function hunks(ops: Op[]): string[] {

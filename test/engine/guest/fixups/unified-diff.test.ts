@@ -58,6 +58,9 @@ const CASES: [string, string, string][] = [
   ['grubenv padding', `# GRUB Environment Block\nkernelopts=root=/dev/sda1 ro\n${'#'.repeat(50)}`, `# GRUB Environment Block\nkernelopts=root=/dev/vda1 ro\n${'#'.repeat(50)}`],
   ['single line file', 'only\n', 'changed\n'],
   ['blank lines', '\n\n\nx\n\n\n', '\n\n\ny\n\n\n'],
+  ['replacement among repeated lines', 'w\n'.repeat(9), 'w\n'.repeat(6) + 'r\n' + 'w\n'.repeat(2)],
+  ['insertion among repeated lines', '#\n'.repeat(8), '#\n'.repeat(3) + 'x\n' + '#\n'.repeat(5)],
+  ['deletion among repeated lines', 'a\nb\na\nb\na\nb\n', 'a\nb\na\nb\n'],
 ];
 
 describeWithTools(['diff', 'patch'], 'unifiedDiff matches GNU diff -u', () => {
@@ -71,7 +74,31 @@ describeWithTools(['diff', 'patch'], 'unifiedDiff matches GNU diff -u', () => {
     expect(unifiedDiff(FSTAB, FSTAB, '/etc/fstab')).toBe('');
   });
 
-  it('random edits: patch reproduces the new text, and the hunk count and changed-line count equal GNU diff --minimal', () => {
+  it('random edits of files of distinct lines (like fstab or grub.cfg): byte-identical to GNU diff -u', () => {
+    let seed = 3;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let round = 0; round < 150; round++) {
+      const base = Array.from({ length: 1 + random(60) }, (_, i) => `entry ${i} /dev/sd${'abc'[random(3)]}${random(9)}`);
+      const next = [...base];
+      for (let edits = random(6); edits >= 0; edits--) {
+        const at = random(next.length + 1);
+        const what = random(3);
+        if (what === 0) next.splice(at, 1);
+        else if (what === 1) next.splice(at, 0, `new ${round}.${edits}`);
+        else if (at < next.length) next[at] = next[at]!.replace('/dev/sd', '/dev/xvd');
+      }
+      const before = base.map((w) => w + '\n').join('');
+      const after = next.map((w) => w + '\n').join('');
+      if (before !== after) expect(unifiedDiff(before, after, '/etc/fstab')).toBe(gnuDiff(before, after));
+    }
+  });
+
+  it('random edits with many repeated lines: patch reproduces the new text, changed-line counts equal GNU diff --minimal, and nearly all are byte-identical to GNU diff -u', () => {
+    let identical = 0;
+    let compared = 0;
     let seed = 7;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -97,6 +124,10 @@ describeWithTools(['diff', 'patch'], 'unifiedDiff matches GNU diff -u', () => {
       const gnu = spawnSync('diff', ['--minimal', '-u', join(dir, 'a'), join(dir, 'b')], { encoding: 'utf8' }).stdout;
       const changed = (diff: string) => diff.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l)).length;
       expect(changed(ours)).toBe(changed(gnu));
+      compared++;
+      if (ours === gnuDiff(before, after, 'f')) identical++;
     }
+    // The rest are other, equally short, alignments of repeated lines (GNU splits at a middle snake).
+    expect(identical / compared).toBeGreaterThan(0.95);
   });
 });
