@@ -72,13 +72,15 @@ describeWithTools(['qemu-img', 'tar', 'truncate'], 'vmferry convert', () => {
     expect(sha256(qcow2)).toBe(before);
   });
 
-  it('explains what it cannot do: unknown output extensions (usage) and packages (not yet)', () => {
+  it('an unknown output extension is a usage error; a bare disk can become an OVA with a generic VM around it', () => {
     const unknown = vmferry('convert', qcow2, join(dir, 'out.xyz'));
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/cannot tell the disk format from .*out\.xyz.*--format/);
     const ova = vmferry('convert', qcow2, join(dir, 'out.ova'));
-    expect(ova.status).toBe(1);
-    expect(ova.stderr).toMatch(/out\.ova: Writing \.ova packages is not supported yet/);
+    expect(ova.status, ova.stderr).toBe(0);
+    const members = execFileSync('tar', ['-tf', join(dir, 'out.ova')], { encoding: 'utf8' }).trim().split('\n');
+    expect(members[0]).toBe('out.ovf');
+    expect(members.some((m) => m.endsWith('.vmdk'))).toBe(true);
   });
 
   it('a damaged input fails with the file and structure named, and leaves no output', () => {

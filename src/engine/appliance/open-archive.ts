@@ -4,7 +4,7 @@ import type { ByteSource } from '../io/byte-source';
 import { resolveRelative } from '../io/file-set';
 import type { Appliance } from './appliance';
 import { openOvfPackage, type NamedFile } from './open-ovf';
-import { openXvaListing } from './open-xva';
+import { openXva } from './open-xva';
 
 /**
  * A tar archive: an OVA (DSP0243 §5.3: the descriptor is the first member, then the manifest and certificate,
@@ -13,7 +13,7 @@ import { openXvaListing } from './open-xva';
 export async function openTarArchive(input: ByteSource): Promise<Appliance> {
   const listing = await listTar(input);
   const members = listing.members.filter((member) => member.type === 'file');
-  if (members.some((member) => member.name === 'ova.xml')) return openXvaListing(input, members);
+  if (members.some((member) => member.name === 'ova.xml')) return openXva(input, members);
 
   const descriptors = members.filter((member) => /\.ovf$/i.test(member.name));
   const descriptor = descriptors[0];

@@ -81,7 +81,6 @@ export async function openXva(input: ByteSource, members: readonly TarMember[], 
 }
 
 /** The name open-archive.ts calls; kept while it does. */
-export const openXvaListing = openXva;
 
 /**
  * A whole-file gzip XVA (XenServer `xe vm-export compress=true`). gzip reads forward only, so this lists the

@@ -8,6 +8,7 @@ import { describeDiskImage, gzipProbeInput } from './describe-disk-image';
 import { openTarArchive } from './open-archive';
 import { openDiskImage } from './open-disk';
 import { openOvfPackage } from './open-ovf';
+import { openGzippedXva } from './open-xva';
 import { sniff, type Sniffed } from './sniff';
 
 export interface OpenOptions {
@@ -29,7 +30,7 @@ export async function openAppliance(files: FileSet, { signal }: OpenOptions = {}
     case 'ovf-xml':
       return openOvfFolder(input, files);
     case 'gzip':
-      return openGzipped(input);
+      return openGzipped(input, signal);
     case 'other':
       return openDiskImage(input, files);
   }
@@ -72,14 +73,11 @@ async function openOvfFolder(descriptor: ByteSource, files: FileSet): Promise<Ap
 }
 
 /** A whole-file gzip: a compressed XVA (XenServer's `--compress`), or a gzipped disk image (`.vmdk.gz`). */
-async function openGzipped(input: ByteSource): Promise<Appliance> {
+async function openGzipped(input: ByteSource, signal: AbortSignal | undefined): Promise<Appliance> {
   const inner = gzipProbeInput(input);
   const firstBlock = await inner.read(0, 512);
   if (firstBlock.length === 512 && looksLikeTar(firstBlock) && readTarHeaderName(firstBlock) === 'ova.xml') {
-    const report = emptyReport(input.name, 'xva');
-    report.files.push({ name: input.name, size: input.size, declaredSize: null, role: 'other', present: true, compression: 'gzip', chunks: 0 });
-    report.warnings.push(`${input.name} is a gzip-compressed XenServer/XCP-ng export (XVA); VM Ferry recognises it but cannot read its VM settings or disks yet`);
-    return { kind: 'xva', input, files: new Map([[input.name, input]]), disks: new Map(), manifest: null, report };
+    return openGzippedXva(input, { signal });
   }
   const { report: image } = await describeDiskImage(input, true);
   if (image.format === 'unknown') {

@@ -1,5 +1,6 @@
 import type { Appliance } from './appliance';
 import { checkManifest } from './check-manifest';
+import { checkXvaChecksums } from './open-xva';
 import type { ProgressCallback } from './engine-api';
 
 export interface VerifyResult {
@@ -32,6 +33,14 @@ export async function verifyAppliance(
   for (const image of report.diskImages) {
     if (image.problem) problems.push(image.problem);
     else passed.push(`${image.file}: ${image.format}${image.subformat ? ` ${image.subformat}` : ''}`);
+  }
+  if (appliance.kind === 'xva') {
+    const xvaProblems = await checkXvaChecksums(appliance, {
+      signal: options.signal,
+      onProgress: options.onProgress ? (done, total) => options.onProgress!({ done, total, file: null }) : undefined,
+    });
+    problems.push(...xvaProblems);
+    if (xvaProblems.length === 0) passed.push(`${appliance.input.name}: every chunk matches its checksum`);
   }
   const manifest = await checkManifest(appliance, options);
   if (manifest) {
