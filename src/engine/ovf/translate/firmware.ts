@@ -45,7 +45,8 @@ function expressForXen(ctx: SystemContext, stated: Firmware | null): void {
     .split(';')
     .map((p) => p.trim())
     .filter((p) => p !== '' && !/^firmware\s*=/i.test(p));
-  if (stated === 'efi') params.push('firmware=uefi');
+  // XenServer 8 / XCP-ng 8.2 read firmware=uefi|bios; earlier releases ignore the key and boot BIOS.
+  if (stated !== null) params.push(`firmware=${stated === 'efi' ? 'uefi' : 'bios'}`);
   const settings: [string, string][] = pv
     ? [
         ['HVM_boot_policy', ''],

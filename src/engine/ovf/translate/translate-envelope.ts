@@ -5,7 +5,7 @@ import { allSections, allVirtualSystems, sectionsOfKind } from '../model-walk';
 import { namespaceFamily, OVF_1_NAMESPACE, OVF_2_NAMESPACE } from '../namespaces';
 import type { TargetProfile } from '../profiles/profile-types';
 import { describeVirtualSystems } from '../report';
-import { itemRole } from '../resource-types';
+import { itemRole, parseHostResource } from '../resource-types';
 import { findFirmware } from '../vendor-extensions';
 import { applyConfiguration } from './deployment-options';
 import { rewriteFiles } from './disk-files';
@@ -15,7 +15,7 @@ import { mapNetworks } from './networks';
 import { translateNics, type NicPlacement } from './nics';
 import { guestOsOf, translateOperatingSystem } from './operating-system';
 import { applySectionPolicy } from './section-policy';
-import { setPropertyValues } from './item-edit';
+import { itemLabel, setPropertyValues } from './item-edit';
 import { diskIdOf, placeStorage, tidyDevice, type DiskPlacement } from './storage';
 import type { SystemContext } from './system-context';
 import type { TranslatedSystem, TranslateOptions, Translation } from './translate-types';
@@ -49,6 +49,7 @@ export function translateEnvelope(source: Envelope, profile: TargetProfile, opti
     drafts.push(translateSystem(system, profile, options, { version, keptFiles, diskIds, bootDiskId: bootable?.diskId ?? null }, log));
   }
   rewriteFiles(envelope, options.diskFiles, extraFiles, log);
+  emptyDanglingFileReferences(envelope, log);
   new VendorFilter(profile, log).envelope(envelope);
   applySectionPolicy(envelope, profile, version, log);
   envelope.version = version;
@@ -128,6 +129,24 @@ function sameVendor(types: readonly string[], profile: TargetProfile): boolean {
     /^vmx-/i.test(type) ? 'vmware' : /^virtualbox/i.test(type) ? 'virtualbox' : /^(xen|hvm)-|xen/i.test(type) ? 'xen' : /hyper-v/i.test(type) ? 'hyperv' : type;
   const target = family(profile.virtualSystemType);
   return types.some((t) => family(t) === target);
+}
+
+/** Items that name a file the package no longer carries (an ISO left behind) lose that backing: the drive is empty. */
+function emptyDanglingFileReferences(envelope: Envelope, log: TranslationLog): void {
+  const files = new Set(envelope.references.map((f) => f.id));
+  for (const system of allVirtualSystems(envelope)) {
+    for (const hardware of sectionsOfKind(system.sections, 'VirtualHardwareSection')) {
+      for (const item of hardware.items) {
+        const kept = item.hostResources.filter((h) => {
+          const ref = parseHostResource(h);
+          return ref?.kind !== 'file' || files.has(ref.id);
+        });
+        if (kept.length === item.hostResources.length) continue;
+        log.drop(`VirtualSystem '${system.id}': the image in ${itemLabel(item)} (the package does not carry it; the drive is left empty)`);
+        setPropertyValues(item, 'HostResource', kept);
+      }
+    }
+  }
 }
 
 /** For targets that keep deployment options, the one the user picked becomes the default the importer offers. */
