@@ -137,4 +137,29 @@ describeWithTools(['sfdisk', 'mke2fs', 'mkswap', 'e2fsck', 'debugfs', 'qemu-img'
       await close();
     }
   });
+
+  it('Hyper-V shim entry: grub.conf grows into a second 1 KiB block of the ext3 block map, fsck clean', async () => {
+    const { overlay, close } = await openOverlay(source);
+    try {
+      const guest = await openGuest([overlay], { now: () => 1_700_000_000_000 });
+      const plan = await planGuestFixups(guest, { target: 'hyperv', bootEntry: { kernel: '/x2v-64.gz', title: 'CentOS 5.11 (2.6.18-398.el5) with the Hyper-V Linux integration components adapter' } });
+      const edit = plan.edits.find((e) => e.path === '/boot/grub/grub.conf')!;
+      expect(edit.before.length).toBeLessThan(1024);
+      expect(edit.after.length).toBeGreaterThan(1024);
+      await applyGuestEdits(guest, plan.edits);
+      const output = join(dir, 'centos5-shim.raw');
+      await writeOut(overlay, output);
+      const after = extract(output, parts[0]!.start, parts[0]!.size, join(dir, 'boot-shim.img'));
+      expectCleanE2fsck(after);
+      const grub = debugfs(after, 'cat /grub/grub.conf');
+      expect(grub).toBe(edit.after);
+      expect(grub).toContain('\ndefault=2\n');
+      expect(grub.endsWith(`title CentOS 5.11 (2.6.18-398.el5) with the Hyper-V Linux integration components adapter\n\troot (hd0,0)\n\tkernel /x2v-64.gz\n\tmodule /vmlinuz-${PLAIN} ro root=/dev/VolGroup00/LogVol00 resume=/dev/hda2\n\tmodule /initrd-${PLAIN}.img\n`)).toBe(true);
+      expect(debugfs(after, 'stat /grub/grub.conf')).toMatch(/BLOCKS:\n\(0-1\):\d+-\d+|BLOCKS:\n\(0\):\d+, \(1\):\d+/);
+      expect(sha256(source)).toBe(sourceHash);
+      expectChangesOnlyIn(source, output, overlay.changedPages(), join(dir, 'restored-shim.raw'));
+    } finally {
+      await close();
+    }
+  });
 });
