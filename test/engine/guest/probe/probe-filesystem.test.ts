@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { probeFilesystem, type FilesystemProbe } from '../../../../src/engine/guest/probe';
 import { tempDir } from '../../../support/packages';
 import { describeWithTools } from '../../../support/tools';
@@ -15,6 +15,12 @@ import { fileDevice, memoryDevice } from '../partitions/memory-device';
 const BLKID_TYPE: Record<string, string> = { 'lvm2-pv': 'LVM2_member', luks: 'crypto_LUKS' };
 
 let dir: string;
+const cleanup: string[] = [];
+
+// The images are sparse but large (XFS needs 300 MiB); remove them when the file's tests are done.
+afterAll(() => {
+  for (const path of [dir, ...cleanup]) if (path !== undefined) rmSync(path, { recursive: true, force: true });
+});
 
 function image(name: string, size: string): string {
   const path = join(dir, name);

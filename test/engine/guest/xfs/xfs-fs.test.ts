@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isVmferryError } from '../../../../src/engine/errors';
 import type { GuestFs } from '../../../../src/engine/guest/guest-fs';
 import { openXfsFs } from '../../../../src/engine/guest/xfs';
@@ -18,6 +18,12 @@ import { fileDevice } from '../partitions/memory-device';
  * are the oracle for contents.
  */
 let dir: string;
+const cleanup: string[] = [];
+
+// The images are sparse but large (XFS needs 300 MiB); remove them when the file's tests are done.
+afterAll(() => {
+  for (const path of [dir, ...cleanup]) if (path !== undefined) rmSync(path, { recursive: true, force: true });
+});
 let source: string;
 const LONG_TARGET = `../${'very-long-directory-name/'.repeat(24)}target`;
 
@@ -161,6 +167,7 @@ describeWithTools(['mkfs.xfs', 'xfs_db', 'blkid'], 'XFS read-only filesystem', (
 describeWithTools(['mkfs.xfs', 'xfs_db', 'mount', 'umount'], 'XFS written by the kernel (loop mount)', () => {
   it('a B+tree-format file (a hundred extents: holes, preallocation), a remote symlink, a large directory', async () => {
     const where = tempDir('xfs-btree');
+    cleanup.push(where);
     const image = join(where, 'frag.img');
     const mountpoint = join(where, 'mnt');
     mkdirSync(mountpoint);
