@@ -1,5 +1,4 @@
-import { GRUBENV_SIZE } from '../inspect/grub2';
-import { parseGrub2Linux } from '../inspect/grub2';
+import { GRUBENV_SIZE, parseGrub2Linux } from '../inspect/grub2';
 import type { FileRewrite } from './file-rewrite';
 import type { RenameContext } from './rename-device';
 

@@ -1,5 +1,3 @@
-import type { DeviceNameKind } from './guest-report';
-
 /**
  * A device as a guest file writes it (fstab spec, `root=`, device.map), parsed into what it refers to.
  * The classes follow libguestfs `inspect_fs_unix_fstab.ml` `resolve_fstab_device` and virt-v2v
@@ -53,10 +51,6 @@ export function parseDeviceName(text: string): DeviceName {
   const lvm = /^\/dev\/([^/]+)\/([^/]+)$/.exec(text);
   if (lvm && !DEV_SUBDIRS.has(lvm[1]!)) return { kind: 'lvm', vg: lvm[1]!, lv: lvm[2]! };
   return { kind: 'other', value: text };
-}
-
-export function deviceNameKind(name: DeviceName): DeviceNameKind {
-  return name.kind;
 }
 
 /** `a` → 0, `z` → 25, `aa` → 26: the bijective base-26 letters of Linux disk names (libguestfs drive_name). */

@@ -109,10 +109,6 @@ export class GuestTree {
     return stat?.type === 'file';
   }
 
-  async exists(path: string): Promise<boolean> {
-    return (await this.statReal(path)) !== null;
-  }
-
   async list(path: string): Promise<string[]> {
     const real = await this.realpath(path);
     const where = real === null ? null : this.locate(real);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isVmferryError } from '../../../../src/engine/errors';
@@ -10,7 +10,7 @@ import { tempDir } from '../../../support/packages';
 import { describeWithTools } from '../../../support/tools';
 import { ETCH_FSTAB, SLES10_FSTAB, SLES10_MENU, UBUNTU_FSTAB, UBUNTU_ROOT_UUID } from '../inspect/guest-fixtures';
 import { makeInitrd } from '../initrd/make-initrd';
-import { debugfs, expectChangesOnlyIn, expectCleanE2fsck, extract, inodeNumber, mkext, mkswap, openOverlay, partitionDisk, place, sha256, writeOut } from './guest-image';
+import { debugfs, expectChangesOnlyIn, expectCleanE2fsck, extract, inodeNumber, mkext, mkswap, openOverlay, partitionDisk, place, sha256, writeAt, writeOut } from './guest-image';
 
 /**
  * SLES 10 (by-id names → UUIDs for KVM), Ubuntu 22.04 (GPT, ext4 with metadata_csum and 4 KiB blocks, GRUB 2
@@ -154,6 +154,27 @@ describeWithTools(['sfdisk', 'mke2fs', 'mkswap', 'mkfs.vfat', 'e2fsck', 'debugfs
       expect((error as Error).message).toContain('Cannot change /etc/fstab: dirty.raw partition 1 (ext3, /) is not safe to write (needs_recovery');
       expect(overlay.changedPages()).toEqual([]);
       expect(sha256(source)).toBe(hash);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a corrupted superblock checksum (metadata_csum): edits planned but off, the reason names the checksum', async () => {
+    const source = join(dir, 'corrupt.raw');
+    const parts = partitionDisk(source, '32M', 'dos', [{ size: '', type: '83' }]);
+    const root = mkext(dir, 'corrupt-root', parts[0]!.size, { 'bin/sh': '#!', 'etc/fstab': ETCH_FSTAB, 'etc/debian_version': '4.0\n' }, ['-t', 'ext4', '-O', 'metadata_csum']);
+    place(source, parts[0]!, root);
+    // Flip one byte of s_checksum (superblock at 1024, checksum at 0x3FC).
+    const at = parts[0]!.start + 1024 + 0x3fc;
+    const byte = readFileSync(source).subarray(at, at + 1);
+    writeAt(source, at, new Uint8Array([byte[0]! ^ 0xff]));
+    const { overlay, close } = await openOverlay(source);
+    try {
+      const guest = await openGuest([overlay]);
+      const plan = await planGuestFixups(guest, { target: 'vmware' });
+      expect(plan.edits.map((e) => [e.path, e.enabled])).toEqual([['/etc/fstab', false]]);
+      expect(plan.warnings.join('\n')).toMatch(/\/etc\/fstab cannot be changed: corrupt.raw partition 1 \(ext4, \/\) is not safe to write \(superblock checksum is 0x[0-9a-f]+, computed 0x[0-9a-f]+; run e2fsck\)/);
+      expect(overlay.changedPages()).toEqual([]);
     } finally {
       await close();
     }
