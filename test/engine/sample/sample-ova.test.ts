@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppliance } from '../../../src/engine/appliance/open';
 import { copyDisk } from '../../../src/engine/disk/copy';
@@ -14,11 +14,11 @@ import { blobFileSet } from '../../../src/engine/io/file-set';
 import { buildSampleOva, buildSampleRawDisk, SAMPLE_DISK_BYTES, SAMPLE_PARTITIONS, type SampleOva } from '../../../src/engine/sample';
 import { FSTAB, GRUB_CONF, KERNEL, XEN_KERNEL } from '../../../src/engine/sample/guest/centos5-release';
 import { formatUuid, sampleSeed } from '../../../src/engine/sample/seed';
-import { tempDir } from '../../support/packages';
+import { OVF_FIXTURES, tempDir } from '../../support/packages';
 import { describeWithTools } from '../../support/tools';
 import { debugfs, debugfsBytes, expectClean, superblockFields } from './ext-tools';
 
-const SCHEMA = '/work/shared/fixtures/schema';
+const SCHEMA = resolve(OVF_FIXTURES, '../schema');
 const MEMBERS = ['centos5-sample.ovf', 'centos5-sample-disk1.vmdk', 'centos5-sample.mf'];
 let sample: SampleOva;
 let buildMs: number;
