@@ -21,7 +21,7 @@ export interface GuestFixupOptions {
   target: TargetId;
   /** Overrides the target's disk names (`--names`). */
   names?: DeviceNaming;
-  /** Enable Xen PV boot (`--pv`). */
+  /** Enable Xen PV boot (`--pv`); implied by the `xenserver-pv` target, whose import switches the VM to pygrub. */
   pv?: boolean;
   /** Add a GRUB legacy entry booting this shim with the default kernel and initrd as modules. */
   bootEntry?: BootShimOptions;
@@ -49,10 +49,11 @@ export async function planGuestFixups(guest: Inspection, options: GuestFixupOpti
   if (report.os === null || tree === null) {
     return { edits: [], warnings: ['No Linux guest found on the disks: nothing to repair'], decisions };
   }
-  const naming = chooseNaming(options.target, report.naming.generation, options.names, options.pv === true, kernelFacts(defaultKernel(report)));
+  const pv = options.pv === true || options.target === 'xenserver-pv';
+  const naming = chooseNaming(options.target, report.naming.generation, options.names, pv, kernelFacts(defaultKernel(report)));
   decisions.push(`Guest kernel generation: ${report.naming.generation === 'old-ide' ? 'old IDE (hdX)' : 'libata (sdX)'} — ${report.naming.generationReason}`);
   decisions.push(`Guest device names: ${naming.reason}`);
-  if (options.pv && options.names && options.names !== 'xvd' && options.names !== 'uuid') {
+  if (pv && options.names && options.names !== 'xvd' && options.names !== 'uuid') {
     warnings.push(`Xen PV guests see their disks as xvdX, but ${options.names}X names were requested`);
   }
   if (guest.diskCount > 1 && naming.prefix !== null) {
@@ -96,13 +97,13 @@ export async function planGuestFixups(guest: Inspection, options: GuestFixupOpti
   const legacy = report.bootloader?.configs.find((config) => config.kind === 'grub-legacy');
   const legacyRewrite = legacy ? rewrites.find((rw) => rw.path === legacy.realPath) : undefined;
   let bootKernel = defaultKernel(report);
-  if (options.pv) bootKernel = planXenPv(legacyRewrite, report.kernels, bootKernel, decisions, warnings) ?? bootKernel;
+  if (pv) bootKernel = planXenPv(legacyRewrite, report.kernels, bootKernel, decisions, warnings) ?? bootKernel;
   if (options.bootEntry) {
     const added = legacyRewrite ? addShimEntry(legacyRewrite, options.bootEntry) : null;
     if (added === null) warnings.push(`The boot entry for ${options.bootEntry.kernel} needs a GRUB legacy menu.lst/grub.conf with a plain kernel entry; none was found`);
   }
 
-  const bus = options.pv ? 'xen-pv' : targetBus(options.target);
+  const bus = pv ? 'xen-pv' : targetBus(options.target);
   if (bus && bootKernel) {
     const warning = driverWarning(bootKernel, bus, report.distro);
     if (warning) warnings.push(warning);

@@ -254,6 +254,12 @@ describe('planGuestFixups: Xen PV and boot entries', () => {
     expect(result.warnings.join('\n')).toContain('mkinitrd -f --with=xenblk /boot/initrd-2.6.18-398.el5xen.img 2.6.18-398.el5xen');
   });
 
+  it('the xenserver-pv target implies the PV boot edit (pygrub would otherwise boot xen.gz)', async () => {
+    const implied = await plan(centos5(), { target: 'xenserver-pv' });
+    const explicit = await plan(centos5(), { target: 'xenserver-pv', pv: true });
+    expect(implied.edits).toEqual(explicit.edits);
+  });
+
   it('CentOS 5 PV when the plain kernel is the default: default moves to the Xen entry; a short timeout is raised', async () => {
     const volumes = centos5();
     const boot = volumes[0]!.fs as MemoryGuestFs;
