@@ -189,6 +189,7 @@ export function encodeExtentTree(extents: readonly MappedRun[], nodeBlocks: read
     level = parents;
     depth++;
   }
+  if (depth > MAX_DEPTH) throw new VmferryError('unsupported', `ext: ${extents.length} extents need a tree deeper than ${MAX_DEPTH} levels`);
   if (next !== nodeBlocks.length) throw new VmferryError('usage', `ext: ${nodeBlocks.length} blocks given for an extent tree of ${next} nodes`);
   const root = new Uint8Array(60);
   writeNode(root, level, ROOT_CAPACITY, depth, rootGeneration);

@@ -119,20 +119,20 @@ async function layoutBlockMap(volume: ExtVolume, inode: ExtInode, old: BlockMapT
   const { sb } = volume;
   const p = sb.blockSize / 4;
   if (need > blockMapCapacity(p)) throw new VmferryError('unsupported', `ext: ${need} blocks is more than a block map addresses`, { file: volume.name });
-  const keys = blockMapNodeKeys(need, p);
-  const newKeys = keys.filter((key) => !old.nodes.has(key));
+  const keys = new Set(blockMapNodeKeys(need, p));
+  const newKeys = [...keys].filter((key) => !old.nodes.has(key));
   const { physical, beyond, fresh } = await fillAndTrim(old, need, goal, allocator, newKeys.length);
-  const unchanged = beyond.length === 0 && newKeys.length === 0 && fresh.length === 0 && keys.length === old.nodes.size;
+  const unchanged = beyond.length === 0 && newKeys.length === 0 && fresh.length === 0 && keys.size === old.nodes.size;
 
   // Hand out the new blocks in the order a writer meets them: an indirect block just before the data it maps.
-  const nodes = new Map([...old.nodes].filter(([key]) => keys.includes(key)));
+  const nodes = new Map([...old.nodes].filter(([key]) => keys.has(key)));
   let next = 0;
   for (let logical = 0; logical < need; logical++) {
     for (const key of blockMapPath(logical, p).nodes) if (!nodes.has(key)) nodes.set(key, fresh[next++]!);
     if (physical[logical] === 0) physical[logical] = fresh[next++]!;
   }
   if (unchanged) return { physical, blockArea: inode.blockArea.slice(), mappingWrites: [] };
-  const freedNodes = [...old.nodes].filter(([key]) => !keys.includes(key)).map(([, block]) => block);
+  const freedNodes = [...old.nodes].filter(([key]) => !keys.has(key)).map(([, block]) => block);
   await allocator.release([...beyond, ...freedNodes]);
   const encoded = encodeBlockMap(physical, nodes, sb.blockSize);
   return {

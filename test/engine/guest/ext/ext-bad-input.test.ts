@@ -33,7 +33,7 @@ describeWithTools(['mke2fs', 'debugfs'], 'ext bad input', () => {
   beforeAll(() => {
     dir = tempDir('ext-bad-input');
     const root = join(dir, 'root');
-    populateGuestTree(root);
+    populateGuestTree(root, { bigDirectory: false });
     ext4 = makeImage(dir, { name: 'bad-ext4', type: 'ext4', blockSize: 1024 }, root);
     writeFragmentedFile(dir, ext4, '/data/fragmented', 600, 1024);
     ext2 = makeImage(dir, { name: 'bad-ext2', type: 'ext2', blockSize: 1024 }, root);

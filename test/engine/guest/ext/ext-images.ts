@@ -49,10 +49,10 @@ title CentOS (2.6.18-398.el5)
 /** A target longer than 60 bytes cannot live in i_block: mke2fs stores it in a data block (a slow symlink). */
 export const SLOW_LINK_TARGET = '../../usr/share/doc/a-package-with-a-rather-long-name-1.2.3/examples/configuration.conf';
 
-export const BIG_DIR_ENTRIES = 1500;
+export const BIG_DIR_ENTRIES = 800;
 
 /** Populates `root` with a small Linux-like tree: the files guest repair edits plus the awkward cases. */
-export function populateGuestTree(root: string, options: { tripleIndirect?: boolean } = {}): void {
+export function populateGuestTree(root: string, options: { tripleIndirect?: boolean; bigDirectory?: boolean } = {}): void {
   for (const dir of ['etc', 'boot/grub', 'usr/share/doc', 'var/big', 'data']) mkdirSync(join(root, dir), { recursive: true });
   writeFileSync(join(root, 'etc/fstab'), FSTAB);
   writeFileSync(join(root, 'etc/hostname'), 'appliance\n');
@@ -71,7 +71,8 @@ export function populateGuestTree(root: string, options: { tripleIndirect?: bool
   writeSync(sparse, pseudoRandom(3000, 9), 0, 3000, 2 * 1024 * 1024 + 100);
   if (options.tripleIndirect) writeSync(sparse, Buffer.from('triple'), 0, 6, 70 * 1024 * 1024);
   closeSync(sparse);
-  for (let i = 0; i < BIG_DIR_ENTRIES; i++) writeFileSync(join(root, `var/big/entry-with-a-long-name-${String(i).padStart(5, '0')}`), `${i}\n`);
+  const entries = options.bigDirectory === false ? 3 : BIG_DIR_ENTRIES;
+  for (let i = 0; i < entries; i++) writeFileSync(join(root, `var/big/entry-with-a-long-name-${String(i).padStart(5, '0')}`), `${i}\n`);
 }
 
 export interface ImageSpec {

@@ -39,7 +39,7 @@ describeWithTools(['mke2fs', 'debugfs', 'e2fsck', 'dumpe2fs'], 'ext write refusa
   beforeAll(() => {
     dir = tempDir('ext-refusals');
     root = join(dir, 'root');
-    populateGuestTree(root);
+    populateGuestTree(root, { bigDirectory: false });
     base = makeImage(dir, spec, root);
     writeFragmentedFile(dir, base, '/data/fragmented', 600, 1024);
   }, 120_000);
