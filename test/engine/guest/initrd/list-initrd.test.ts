@@ -1,4 +1,3 @@
-import { execSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { CpioNewcLister } from '../../../../src/engine/guest/initrd/cpio-newc';
 import { compressionAt, listInitrd } from '../../../../src/engine/guest/initrd/list-initrd';
@@ -14,7 +13,7 @@ const FILES: Record<string, string> = {
   'etc/modprobe.d/a.conf': '',
 };
 
-describeWithTools(['cpio', 'gzip'], 'listInitrd', () => {
+describeWithTools(['cpio', 'gzip', 'lz4', 'xz', 'zstd'], 'listInitrd', () => {
   it('lists a gzip newc initrd exactly as GNU cpio does', async () => {
     const initrd = makeInitrd(FILES);
     const listing = await listInitrd(initrd, 'initrd.img');
@@ -62,15 +61,8 @@ describeWithTools(['cpio', 'gzip'], 'listInitrd', () => {
 
   for (const compression of ['xz', 'zstd'] as const) {
     it(`says honestly that a ${compression} initrd cannot be listed (after its early cpio)`, async () => {
-      const tool = compression;
-      try {
-        execSync(`command -v ${tool}`, { stdio: 'ignore' });
-      } catch {
-        console.warn(`SKIPPED ${compression} initrd: ${tool} not installed`);
-        return;
-      }
       const initrd = makeInitrd(FILES, { compression, early: true });
-      expect(compressionAt(initrd, initrd.indexOf(0x30) === 0 ? 0 : 0)).toBeNull(); // starts with the plain cpio
+      expect(compressionAt(initrd, 0)).toBeNull(); // starts with the plain cpio
       const listing = await listInitrd(initrd, 'initrd.img');
       expect(listing.problem).toBe(`cannot list (${compression})`);
       expect(listing.segments).toEqual(['none', compression]);
