@@ -132,6 +132,12 @@ describeWithTools(['mke2fs', 'debugfs', 'e2fsck', 'dumpe2fs'], 'ext write refusa
     await expectRefused(gdt, '/etc/fstab', 'corrupt', /group descriptor 0 checksum/, true);
   });
 
+  it('refuses a filesystem whose superblock checksum does not verify', async () => {
+    const image = variant((img) => patchImage(img, 1024 + 0x108, Uint8Array.of(readFileSync(img)[1024 + 0x108]! ^ 1))); // s_mkfs_time
+    expect(spawnFsckText(image)).toMatch(/checksum/i);
+    await expectRefused(image, '/etc/fstab', 'corrupt', /superblock checksum is 0x[0-9a-f]+, computed 0x[0-9a-f]+/, true);
+  });
+
   it('refuses to allocate from a block bitmap whose checksum does not verify', async () => {
     const image = variant((img) => {
       const block = Number(/Block bitmap at (\d+)/.exec(spawnText('dumpe2fs', [img]))![1]);

@@ -175,6 +175,25 @@ for (const spec of SPECS) {
       }
     });
 
+    it('stamps times after 2038 with the epoch bits of the extra fields', async () => {
+      if (spec.extraArgs?.includes('128')) return; // 128-byte inodes have no extra time fields
+      const later = (2 ** 31 + 100) * 1000 + 250; // 2038-01-19T03:15:08.250Z
+      const opened = await openImage(image, { now: () => later });
+      try {
+        await opened.fs.writeFile('/etc/hostname', text('later\n'));
+        const output = join(dir, 'later.img');
+        await saveOverlay(opened.overlay, output);
+        expectCleanFsck(output);
+        const stat = debugfs(output, 'stat /etc/hostname').toString();
+        // Low 32 bits of the seconds in the base field; the extra field is 250 000 000 ns << 2 | epoch 1.
+        expect(stat).toContain('mtime: 0x80000064:3b9aca01');
+        expect(stat).toMatch(/ctime: 0x80000064:3b9aca01 -- .* 2038/);
+        rmSync(output);
+      } finally {
+        await opened.close();
+      }
+    });
+
     it('has left the source image byte-identical through every edit', () => {
       expect(sha256(image)).toBe(sourceHash);
     });
