@@ -3,6 +3,7 @@ import { defineConfig, type UserConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { devCspPlugin } from './src/app/pwa/dev-csp-plugin';
 import { iconsPlugin } from './src/app/pwa/icons-plugin';
+import { samplePlugin } from './src/app/pwa/sample-plugin';
 import { webManifest } from './src/app/pwa/web-manifest';
 
 /**
@@ -46,6 +47,7 @@ export default defineConfig(({ mode }) => {
     preview: { port: 4173, strictPort: true },
     plugins: [
       iconsPlugin(),
+      samplePlugin(),
       devCspPlugin(),
       VitePWA({
         strategies: 'injectManifest',
@@ -55,7 +57,7 @@ export default defineConfig(({ mode }) => {
         registerType: 'prompt',
         injectManifest: {
           // manifest.webmanifest is added by the plugin itself (listing it here too precached it twice).
-          globPatterns: ['**/*.{js,css,html,svg,png,ico,wasm}'],
+          globPatterns: ['**/*.{js,css,html,svg,png,ico,wasm,ova}'],
           // The sample appliance and the engine chunk must be precached whole, or the app is not offline.
           maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         },

@@ -7,8 +7,11 @@ import { createHash } from '../io/hash';
 import { MemorySource } from '../io/memory-source';
 import { formatManifest } from '../ovf/manifest';
 import { buildSampleDisk, DISK_BYTES } from './disk/sample-disk';
-import { setSparseVmdkCid } from './disk/vmdk-cid';
+import { seededIdentity } from '../disk/identity';
 import { SAMPLE_TIME } from './guest/centos5-release';
+
+/** When the sample's disk identifiers say it was made. */
+export const SAMPLE_DATE = new Date(SAMPLE_TIME * 1000);
 import { sampleDescriptor } from './sample-descriptor';
 import { sampleSeed } from './seed';
 
@@ -41,15 +44,18 @@ export interface SampleOva {
  * legacy; ext3 root; swap) written as a streamOptimized VMDK by the project's own writer, an OVF 1.0 descriptor
  * and a SHA-256 manifest, in the order the package writer uses (descriptor, disks, manifest last; see
  * package/ova-writer.ts). The same seed gives the same bytes: fixed identifiers, timestamps and tar mtimes,
- * and the VMDK's CID set from the seed.
+ * and the VMDK writer's identity (its CID) seeded too.
  */
 export async function buildSampleOva(seed = SAMPLE_SEED): Promise<SampleOva> {
   const ids = sampleSeed(seed);
   const raw = await buildSampleDisk(ids);
   const vmdkSink = new MemorySink(DISK_FILE);
-  await copyDisk(new RawDisk(new MemorySource(raw, DISK_FILE)), 'vmdk', vmdkSink, { vmdkAdapterType: 'lsilogic', vmdkHardwareVersion: 7 });
+  await copyDisk(new RawDisk(new MemorySource(raw, DISK_FILE)), 'vmdk', vmdkSink, {
+    vmdkAdapterType: 'lsilogic',
+    vmdkHardwareVersion: 7,
+    identity: seededIdentity(seed, SAMPLE_DATE),
+  });
   const vmdk = vmdkSink.bytes();
-  setSparseVmdkCid(vmdk, contentId(ids.uint32('vmdk cid')), DISK_FILE);
 
   const descriptor = new TextEncoder().encode(
     sampleDescriptor({
@@ -85,11 +91,6 @@ export async function buildSampleOva(seed = SAMPLE_SEED): Promise<SampleOva> {
 /** The raw disk image alone (for tests and for looking inside without the VMDK step). */
 export async function buildSampleRawDisk(seed = SAMPLE_SEED): Promise<Uint8Array> {
   return buildSampleDisk(sampleSeed(seed));
-}
-
-/** ffffffff means "no parent" and fffffffe is special to some readers: never a CID of a base disk. */
-function contentId(value: number): number {
-  return value >= 0xfffffffe ? value - 2 : value;
 }
 
 function populatedBytes(raw: Uint8Array): number {

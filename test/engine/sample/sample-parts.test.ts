@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { buildCpioNewc } from '../../../src/engine/sample/disk/cpio-newc-build';
 import { buildMbr } from '../../../src/engine/sample/disk/mbr-build';
 import { buildSwapHeader } from '../../../src/engine/sample/disk/swap-build';
-import { setSparseVmdkCid } from '../../../src/engine/sample/disk/vmdk-cid';
 import { planGeometry } from '../../../src/engine/sample/ext/ext-geometry';
 import { sampleDescriptor } from '../../../src/engine/sample/sample-descriptor';
 import { formatUuid, sampleSeed } from '../../../src/engine/sample/seed';
@@ -90,21 +89,6 @@ describe('cpio newc', () => {
   });
 });
 
-describe('VMDK content ID', () => {
-  it('refuses what is not a sparse VMDK, or one without a CID line, by name', () => {
-    expect(() => setSparseVmdkCid(new Uint8Array(1024), 1, 'x.vmdk')).toThrow(/x\.vmdk.*Not a sparse VMDK/);
-    const header = new Uint8Array(2048);
-    const view = new DataView(header.buffer);
-    view.setUint32(0, 0x564d444b, true);
-    view.setBigUint64(28, 1n, true);
-    view.setBigUint64(36, 2n, true);
-    header.set(new TextEncoder().encode('# Disk DescriptorFile\nversion=1\n'), 512);
-    expect(() => setSparseVmdkCid(header, 1, 'y.vmdk')).toThrow(/y\.vmdk.*no CID line/);
-    header.set(new TextEncoder().encode('CID=fffffffe\nparentCID=ffffffff\n'), 512 + 32);
-    setSparseVmdkCid(header, 0xabc, 'y.vmdk');
-    expect(new TextDecoder().decode(header.subarray(512 + 32, 512 + 64))).toBe('CID=00000abc\nparentCID=ffffffff\n');
-  });
-});
 
 describe('ext geometry', () => {
   it('leaves out a last group too small for its metadata, as mke2fs does', () => {
