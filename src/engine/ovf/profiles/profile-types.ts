@@ -66,7 +66,10 @@ export interface ControllerOffer {
   bootable: { bios: boolean; efi: boolean };
   /** The Linux device-name prefix the guest uses for disks on this bus. */
   guestPrefix: DeviceNaming;
-  /** The prefix when the guest has Xen PV drivers, which take over emulated disks on XenServer (xvd). */
+  /**
+   * The prefix when the guest has Xen PV-on-HVM drivers (os-table `xenBlkfront`), which take over emulated disks
+   * on XenServer: xvd.
+   */
   guestPrefixWithXenDrivers?: DeviceNaming;
 }
 

@@ -51,6 +51,8 @@ export function translateOperatingSystem(
     } satisfies OperatingSystemSection;
     const at = system.sections.findIndex((s) => s.kind === 'VirtualHardwareSection');
     system.sections.splice(at === -1 ? 0 : at, 0, section);
+    // DSP8023 requires ovf:id; "Other" (1) when nothing is known.
+    section.cimId = os?.cim ?? 1;
     log.decide(`${where}: added an OperatingSystemSection (${os?.label ?? 'Other'})`);
   }
   if (profile.hardware === 'keep') return;

@@ -100,7 +100,13 @@ export class VendorFilter {
       file.attributes = this.attributes(file.attributes, `File ${file.href}`);
       file.unknown = this.elements(file.unknown, `File ${file.href}`);
     }
-    envelope.unknown = envelope.unknown.filter((k) => namespaceFamily(k.namespace) === 'ovf' && k.element.local === 'Strings');
+    // Only localisation bundles (Strings) have a place at envelope level; anything else found in References or a
+    // second content element cannot be written validly.
+    envelope.unknown = envelope.unknown.filter((k) => {
+      if (namespaceFamily(k.namespace) === 'ovf' && k.element.local === 'Strings') return true;
+      this.log.drop(`Envelope: ${k.name} (the schema has no place for it)`);
+      return false;
+    });
     for (const section of envelope.sections) this.section(section, 'Envelope');
     for (const content of allContent(envelope)) this.content(content);
   }

@@ -7,8 +7,8 @@ import { translateEnvelope } from '../../../../src/engine/ovf/translate';
 import { writeOvfText } from '../../../../src/engine/ovf/write/write-ovf';
 import { describeWithTools } from '../../../support/tools';
 import { envelope, readFixture, readText } from '../support';
-import { validateDescriptor } from '../write/xmllint';
-import { translateFixture } from './fixture-matrix';
+import { validateDescriptor, validateDescriptors } from '../write/xmllint';
+import { TARGET_CASES, translateFixture } from './fixture-matrix';
 
 /**
  * What importers are known to refuse (shared/notes c25 and the issues cited in the profiles) is removed and
@@ -175,5 +175,18 @@ describeWithTools(['xmllint'], 'a vendor section VMware reads but DSP8023 has no
     // And it reads back as the section VMware wrote.
     const back = readOvf(new TextEncoder().encode(text(vmware.envelope)), 'back.ovf').envelope;
     expect(back.content!.sections.some((s) => s.kind === 'Unknown' && s.sectionName === 'IpAssignmentSection')).toBe(true);
+  });
+});
+
+describeWithTools(['xmllint'], 'a bare system (no hardware, no OS section) still becomes a valid descriptor for every target', () => {
+  test('all targets', () => {
+    const source = readText(envelope(`<References/><VirtualSystem ovf:id="bare"><Info>nothing</Info></VirtualSystem>`)).envelope;
+    const outputs = new Map<string, string>();
+    for (const targetCase of TARGET_CASES) {
+      const t = translateEnvelope(source, targetProfile(targetCase.target), { diskFiles: [], ...(targetCase.ovfVersion ? { ovfVersion: targetCase.ovfVersion } : {}) });
+      outputs.set(`bare-${targetCase.label}.ovf`, text(t.envelope));
+    }
+    const failures = [...validateDescriptors(outputs)].filter(([, r]) => !r.valid).map(([n, r]) => `${n}: ${r.errors.join(' | ')}`);
+    expect(failures).toEqual([]);
   });
 });
