@@ -2,7 +2,8 @@ import { access, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { planConversion } from '../../engine/appliance/plan';
 import { runPlan } from '../../engine/appliance/run';
-import { TARGET_IDS, type Container, type ConvertRequest, type ManifestChoice, type Plan, type TargetId } from '../../engine/appliance/plan-types';
+import { applyGuestRepair, proposeGuestEdits } from '../../engine/appliance/guest-repair';
+import { TARGET_IDS, type Container, type ConvertRequest, type DeviceNaming, type ManifestChoice, type Plan, type TargetId } from '../../engine/appliance/plan-types';
 import { nodeFolderTarget } from '../node-folder-target';
 import { openAppliance } from '../../engine/appliance/open';
 import { copyDisk, planDiskCopy, type CopyProgress } from '../../engine/disk/copy';
@@ -23,6 +24,9 @@ export const convertSpec: CommandSpec = {
     manifest: { value: true, choices: ['sha256', 'sha1', 'none'] },
     'dry-run': {},
     compress: {},
+    fix: {},
+    names: { value: true, choices: ['sd', 'hd', 'xvd', 'vd', 'uuid'] },
+    pv: {},
   },
 };
 
@@ -48,7 +52,9 @@ export async function convert(rawArgs: readonly string[], signal?: AbortSignal):
   const { positionals, flags } = parseCommandLine(convertSpec, args);
   const [inputPath, outputPath] = positionals as [string, string];
   const extension = outputPath.toLowerCase().split('.').pop() ?? '';
-  if (PACKAGE_EXTENSIONS.has(extension) || flags.has('target')) {
+  // Guest repair runs through the plan, which writes a single disk as readily as a package.
+  const repairs = flags.has('fix') || flags.has('names') || flags.has('pv');
+  if (PACKAGE_EXTENSIONS.has(extension) || flags.has('target') || repairs) {
     return convertPackage(inputPath, outputPath, extension, flags, networkMap, signal);
   }
   const format = (flags.get('format') as OutputFormat | undefined) ?? FORMAT_BY_EXTENSION[extension];
@@ -167,10 +173,14 @@ async function convertPackage(
   if (format) request.format = format;
   if (flags.has('manifest')) request.manifest = flags.get('manifest') as ManifestChoice;
   if (flags.has('compress')) request.format = request.format ?? 'qcow2';
+  // --names and --pv say how to repair the guest, so they imply --fix.
+  if (flags.has('fix') || flags.has('names') || flags.has('pv')) request.fix = true;
+  if (flags.has('names')) request.names = flags.get('names') as DeviceNaming;
+  if (flags.has('pv')) request.pv = true;
   const { files, close } = await nodeFileSet(inputPath);
   try {
     const appliance = await openAppliance(files, { signal });
-    const plan = await planConversion(appliance, request);
+    const plan = await planConversion(appliance, request, { proposeGuestEdits });
     if (flags.has('dry-run')) {
       process.stdout.write(formatPlan(plan, outputPath));
       return 0;
@@ -185,6 +195,7 @@ async function convertPackage(
     const progress = stderrProgress('Writing');
     const result = await runPlan(appliance, plan, target, {
       signal,
+      applyGuestEdits: applyGuestRepair,
       onProgress: (p) => progress.update({ done: p.done, total: p.total, file: `${p.file} (${p.phase})` }),
     });
     progress.done();
@@ -206,5 +217,12 @@ export function formatPlan(plan: Plan, outputPath: string): string {
   if (plan.decisions.length) lines.push('Decisions:', ...plan.decisions.map((d) => `  ${d}`));
   if (plan.dropped.length) lines.push('Dropped:', ...plan.dropped.map((d) => `  ${d}`));
   if (plan.warnings.length) lines.push('Warnings:', ...plan.warnings.map((w) => `  ${w}`));
-  return `${lines.join('\n')}\n`;
+  if (plan.request.fix) {
+    lines.push(plan.guestEdits.length ? `Guest edits (${plan.guestEdits.length}):` : 'Guest edits: none');
+    for (const edit of plan.guestEdits) {
+      lines.push(`  ${edit.path} on ${edit.filesystem}${edit.enabled ? '' : ' (switched off)'}:`, ...edit.reasons.map((r) => `    - ${r}`));
+    }
+  }
+  const diffs = plan.guestEdits.map((edit) => edit.diff).join('');
+  return `${lines.join('\n')}\n${diffs}`;
 }
