@@ -17,8 +17,6 @@ export interface DirEntry {
   fileType: number;
 }
 
-export const FILE_TYPE_NAMES = ['unknown', 'file', 'directory', 'character device', 'block device', 'fifo', 'socket', 'symlink'];
-
 const TAIL_SIZE = 12;
 const TAIL_FILE_TYPE = 0xde;
 const decoder = new TextDecoder();

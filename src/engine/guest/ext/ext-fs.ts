@@ -172,8 +172,7 @@ export class ExtFs implements GuestFs {
 
   async readFile(path: string): Promise<Uint8Array | null> {
     const inode = await this.inodeAt(path, true);
-    if (!inode || (inode.mode & S_IFMT) === S_IFDIR) return null;
-    if (inodeType(inode.mode) !== 'file') return null;
+    if (!inode || inodeType(inode.mode) !== 'file') return null;
     return this.volume.readData(inode);
   }
 

@@ -25,16 +25,3 @@ export function pushMapped(runs: MappedRun[], logical: number, physical: number,
   }
   runs.push({ logical, physical, length: 1, initialized });
 }
-
-/** Physical block of each logical block, for logical blocks below `count` (0 where there is a hole). */
-export function physicalByLogical(runs: readonly MappedRun[], count: number): number[] {
-  const out = new Array<number>(count).fill(0);
-  for (const run of runs) {
-    for (let i = 0; i < run.length && run.logical + i < count; i++) out[run.logical + i] = run.physical + i;
-  }
-  return out;
-}
-
-export function mappedBlockCount(runs: readonly MappedRun[]): number {
-  return runs.reduce((sum, run) => sum + run.length, 0);
-}

@@ -1,4 +1,3 @@
-import { VmferryError } from '../../errors';
 import { crc32cRaw } from '../../io/crc32c';
 import type { BlockIo } from './block-io';
 import { crc16 } from './crc16';
@@ -6,8 +5,7 @@ import { INCOMPAT } from './features';
 import { joinHiLo, le32Bytes, setU16, u16, u32 } from './little-endian';
 import { groupFirstBlock, groupHasSuperblock, hasGdtCsum, hasMetadataCsum, type Superblock } from './superblock';
 
-/** bg_flags (KDOC `group_descr.rst`). A BLOCK_UNINIT group's bitmap is not on disk: never allocate there. */
-export const BG_INODE_UNINIT = 0x1;
+/** bg_flags (KDOC `group_descr.rst`): a BLOCK_UNINIT group's bitmap is not on disk, so we never allocate there. */
 export const BG_BLOCK_UNINIT = 0x2;
 
 const CHECKSUM_AT = 0x1e;
@@ -130,11 +128,4 @@ export function descriptorWithBlockChanges(sb: Superblock, seed: number, d: Grou
   }
   if (hasChecksums(sb)) setU16(raw, CHECKSUM_AT, groupDescriptorChecksum(sb, seed, d.group, raw));
   return raw;
-}
-
-/** For messages and tests: fail clearly if a caller asks for a group that does not exist. */
-export function descriptorOf(descriptors: readonly GroupDescriptor[], group: number, deviceName: string): GroupDescriptor {
-  const d = descriptors[group];
-  if (!d) throw new VmferryError('corrupt', `ext: group ${group} does not exist (${descriptors.length} groups)`, { file: deviceName });
-  return d;
 }

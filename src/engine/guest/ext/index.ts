@@ -2,5 +2,5 @@
 export { openExt, ExtFs, type ExtOpenOptions } from './ext-fs';
 export { hasExtMagic, SUPERBLOCK_OFFSET, type Superblock } from './superblock';
 export { type ExtInode, inodeType } from './inode';
-export { type DirEntry, FILE_TYPE_NAMES } from './directory';
+export { type DirEntry } from './directory';
 export { featureNames } from './features';
