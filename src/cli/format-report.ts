@@ -1,4 +1,5 @@
 import type { ApplianceReport, VirtualSystemReport } from '../engine/appliance/report';
+import { formatGuest } from './format-guest';
 import { formatBytes } from './progress';
 
 /** `vmferry inspect` without --json: the report as a person reads it. */
@@ -38,6 +39,7 @@ export function formatReport(report: ApplianceReport): string {
     lines.push('', `Manifest: ${m.file} (${m.algorithm}): ${state}${m.certificate ? `; certificate ${m.certificate} present (signature not checked)` : ''}`);
     for (const mismatch of m.mismatches) lines.push(`  ${mismatch.file}: ${mismatch.problem}`);
   }
+  if (report.guest) lines.push('', ...formatGuest(report.guest));
   if (report.warnings.length > 0) lines.push('', 'Warnings:', ...report.warnings.map((w) => `  ! ${w}`));
   if (report.notes.length > 0) lines.push('', 'Notes:', ...report.notes.map((n) => `  - ${n}`));
   return lines.join('\n') + '\n';

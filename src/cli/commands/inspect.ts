@@ -1,5 +1,6 @@
 import { openAppliance } from '../../engine/appliance/open';
 import { checkManifest } from '../../engine/appliance/check-manifest';
+import { inspectGuestOf } from '../../engine/appliance/guest-repair';
 import type { CommandSpec } from '../args';
 import { parseCommandLine } from '../args';
 import { formatReport } from '../format-report';
@@ -20,6 +21,7 @@ export async function inspect(args: readonly string[], signal?: AbortSignal): Pr
     const appliance = await openAppliance(files, { signal });
     const progress = stderrProgress('Checking manifest');
     await checkManifest(appliance, { onProgress: progress.update, signal });
+    await inspectGuestOf(appliance);
     progress.done();
     process.stdout.write(flags.has('json') ? `${JSON.stringify(appliance.report, null, 2)}\n` : formatReport(appliance.report));
     return 0;

@@ -34,5 +34,6 @@ export function emptyReport(input: string, kind: InputKind): ApplianceReport {
     manifest: null,
     warnings: [],
     notes: [],
+    guest: null,
   };
 }

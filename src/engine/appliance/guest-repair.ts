@@ -3,6 +3,7 @@ import type { VirtualDisk } from '../disk/virtual-disk';
 import { VmferryError } from '../errors';
 import { applyGuestEdits } from '../guest/fixups/apply-edits';
 import { planGuestFixups } from '../guest/fixups/plan-fixups';
+import type { GuestReport } from '../guest/inspect/guest-report';
 import { openGuest } from '../guest/open-guest';
 import type { Appliance } from './appliance';
 import type { GuestEdit, Plan } from './plan-types';
@@ -27,6 +28,18 @@ export async function proposeGuestEdits(appliance: Appliance, plan: Plan): Promi
   plan.decisions.push(...fixups.decisions);
   if (fixups.edits.length === 0) plan.decisions.push('Guest repair: nothing in the guest needs changing for this target');
   return fixups.edits;
+}
+
+/**
+ * Looks inside the appliance's disks (in order) for the Linux guest and records what it finds in the report.
+ * A disk that cannot be read, or no Linux at all, is a report with warnings, not a failure.
+ */
+export async function inspectGuestOf(appliance: Appliance): Promise<GuestReport | null> {
+  const disks = [...appliance.disks.values()];
+  if (disks.length === 0) return null;
+  const guest = await openGuest(disks.map((disk) => new OverlayDisk(disk)));
+  appliance.report.guest = guest.report;
+  return guest.report;
 }
 
 /** Writes the enabled edits into the overlays, which are given in the plan's disk order. */

@@ -3,6 +3,8 @@
  * appliance. It is built in the worker (or the CLI) from the live Appliance, so it holds no sources or classes
  * and crosses the worker boundary by structured clone.
  */
+import type { GuestReport } from '../guest/inspect/guest-report';
+
 export type InputKind = 'ova' | 'ovf' | 'xva' | 'disk';
 
 export type Firmware = 'bios' | 'efi';
@@ -24,6 +26,11 @@ export interface ApplianceReport {
   warnings: string[];
   /** Parts of the descriptor the model does not understand; kept verbatim for round trips, listed here. */
   notes: string[];
+  /**
+   * The Linux guest on the disks (distribution, kernels and their drivers, bootloader, how devices are named), once
+   * inspected (`inspectGuestOf`); null before that, or when no disk could be read.
+   */
+  guest: GuestReport | null;
 }
 
 export interface FileReport {
