@@ -27,7 +27,7 @@ export async function planConversion(appliance: Appliance, request: ConvertReque
   const helperFile: PlannedFile[] = helper ? [{ name: helper, role: 'script', size: null }] : [];
   switch (request.container) {
     case 'ova':
-      files.push({ name: `${base}.ovf`, role: 'descriptor', size: null }, ...diskFiles, ...manifest);
+      files.push({ name: `${base}.ovf`, role: 'descriptor', size: null }, ...manifest, ...diskFiles);
       break;
     case 'ovf':
       files.push(...diskFiles, { name: `${base}.ovf`, role: 'descriptor', size: null }, ...helperFile, ...manifest);
@@ -41,7 +41,7 @@ export async function planConversion(appliance: Appliance, request: ConvertReque
   }
   const decisions = [...prepared.decisions];
   if (prepared.basics.helper !== 'none' && !helper) decisions.push(`No import script: a single-file output has no folder to put it in (write an .ovf folder to get one)`);
-  if (prepared.manifest) decisions.push(`Manifest ${prepared.manifest.toUpperCase()} (${base}.mf)${request.container === 'ova' ? ', the last member of the OVA' : ''}`);
+  if (prepared.manifest) decisions.push(`Manifest ${prepared.manifest.toUpperCase()} (${base}.mf)${request.container === 'ova' ? ', right after the descriptor in the OVA (each disk is measured and hashed before it is written)' : ''}`);
   const plan: Plan = {
     input: appliance.report.input,
     request,

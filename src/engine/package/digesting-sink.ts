@@ -1,4 +1,4 @@
-import type { ByteSink } from '../io/byte-sink';
+import { writeZeros, type ByteSink } from '../io/byte-sink';
 import { createHash, type HashAlgorithm, type StreamingHash } from '../io/hash';
 
 /**
@@ -34,11 +34,7 @@ export class DigestingSink implements ByteSink {
       for (let left = length; left > 0; left -= zeros.length) this.hash.update(left >= zeros.length ? zeros : zeros.subarray(0, left));
     }
     this.bytes += length;
-    if (this.inner.skipZeros) await this.inner.skipZeros(length);
-    else {
-      const zeros = new Uint8Array(Math.min(length, 1024 * 1024));
-      for (let left = length; left > 0; left -= zeros.length) await this.inner.write(left >= zeros.length ? zeros : zeros.subarray(0, left));
-    }
+    await writeZeros(this.inner, length);
   }
 
   close(): Promise<void> {

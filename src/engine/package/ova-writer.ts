@@ -1,54 +1,76 @@
 import { TarWriter } from '../archive/tar-writer';
 import { VmferryError } from '../errors';
 import type { ByteSink } from '../io/byte-sink';
-import type { HashAlgorithm } from '../io/hash';
+import { createHash, type HashAlgorithm } from '../io/hash';
+import { seededIdentity } from '../disk/identity';
 import { formatManifest } from '../ovf/manifest';
 import { DigestingSink } from './digesting-sink';
 import { planPackageDisk, progressOf, type PlannedOutput } from './disk-output';
-import type { PackageContent, PackageWriteOptions, WrittenFile } from './package-content';
+import type { PackageContent, PackageDisk, PackageWriteOptions, WrittenFile } from './package-content';
 import { bytePipe } from './pipe';
 
 /**
  * Writes an OVA (DSP0243 1.1 §5.3) onto one sink, in one pass of the output and without holding any file:
  *
- *   descriptor · disks and other files, in References order · manifest
+ *   descriptor · manifest · disks and other files, in References order
  *
- * Every member's size must be in its tar header before its data, and the descriptor (first) must state the
- * disks' sizes: sizes are therefore settled before anything is written (`planPackageDisk`: a scan, and for a
- * streamOptimized VMDK one compressing pass that only counts). Digests are taken while the members stream out,
- * so the manifest goes at the end of the archive, which DSP0243 §5.3 allows ("either both be placed after the
- * OVF descriptor file, or both be placed at the end") and which VirtualBox writes too. Placing it second would
- * need every disk written twice with identical bytes; the disk writers put fresh random identifiers (VMDK CID,
- * VHD/VHDX/VDI UUIDs) into each output, so the digests of a measuring pass would not match.
- * tar members of 8 GiB and more get pax size records (TarWriter). Closes the sink; aborts it on failure.
+ * Every member's size must be in its tar header before its data, the descriptor (first) must state the disks'
+ * sizes, and the manifest (second) their digests: so each disk is settled before anything is written
+ * (`planPackageDisk`: a scan, then one pass that writes the disk into a sink that only counts and hashes). The
+ * write pass must give the same bytes: every disk writer takes its identifiers (UUIDs, content IDs, timestamps)
+ * from a seeded identity shared by both passes, and the writer checks size and digest again while streaming.
+ * Without a manifest, only disks whose size depends on compression are measured. tar members of 8 GiB and more
+ * get pax size records (TarWriter). Closes the sink; aborts it on failure.
  */
 export async function writeOva(sink: ByteSink, content: PackageContent, options: PackageWriteOptions = {}): Promise<WrittenFile[]> {
   const tar = new TarWriter(sink);
   const written: WrittenFile[] = [];
   try {
-    const outputs: PlannedOutput[] = [];
-    for (const entry of content.disks) outputs.push(await planPackageDisk(entry, options));
-    const sizes = new Map(content.disks.map((entry, i) => [entry.href, outputs[i]!.size]));
-    for (const extra of content.extras) sizes.set(extra.name, extra.size);
     const algorithm = content.manifest?.algorithm ?? null;
+    const disks = withSeededIdentity(content.disks);
+    const outputs: PlannedOutput[] = [];
+    for (const entry of disks) outputs.push(await planPackageDisk(entry, options, algorithm));
+    const sizes = new Map(disks.map((entry, i) => [entry.href, outputs[i]!.size]));
+    for (const extra of content.extras) sizes.set(extra.name, extra.size);
 
     const descriptor = content.descriptor(sizes);
+    const extras = await Promise.all(content.extras.map(async (extra) => ({ extra, digest: await digestOf(extra.chunks(), algorithm) })));
     written.push(await addDigested(tar, content.descriptorName, descriptor.length, [descriptor], algorithm));
-    for (const [i, entry] of content.disks.entries()) {
-      written.push(await addDisk(tar, entry.href, outputs[i]!, algorithm, options));
-    }
-    for (const extra of content.extras) written.push(await addDigested(tar, extra.name, extra.size, extra.chunks(), algorithm));
     if (content.manifest) {
-      const text = new TextEncoder().encode(formatManifest(written.map((file) => ({ algorithm: algorithm!, file: file.name, digest: file.digest! }))));
+      const listed = [
+        written[0]!,
+        ...disks.map((entry, i) => ({ name: entry.href, size: outputs[i]!.size, digest: outputs[i]!.digest })),
+        ...extras.map(({ extra, digest }) => ({ name: extra.name, size: extra.size, digest })),
+      ];
+      const text = new TextEncoder().encode(formatManifest(listed.map((file) => ({ algorithm: algorithm!, file: file.name, digest: file.digest! }))));
       await tar.addFile(content.manifest.name, text.length, [text]);
       written.push({ name: content.manifest.name, size: text.length, digest: null });
     }
+    for (const [i, entry] of disks.entries()) written.push(await addDisk(tar, entry.href, outputs[i]!, algorithm, options));
+    for (const { extra } of extras) written.push(await addDigested(tar, extra.name, extra.size, extra.chunks(), algorithm));
     await tar.finish();
     return written;
   } catch (error) {
     await tar.abort(error).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Each disk gets an identity seeded from one random value per package and its name, so that its measuring and
+ * writing passes agree while two packages (or two disks) still get different identifiers.
+ */
+function withSeededIdentity(disks: readonly PackageDisk[]): PackageDisk[] {
+  const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const now = new Date();
+  return disks.map((entry) => (entry.options.identity ? entry : { ...entry, options: { ...entry.options, identity: seededIdentity(`${nonce}:${entry.href}`, now) } }));
+}
+
+async function digestOf(chunks: AsyncIterable<Uint8Array>, algorithm: HashAlgorithm | null): Promise<string | null> {
+  if (!algorithm) return null;
+  const hash = createHash(algorithm);
+  for await (const chunk of chunks) hash.update(chunk);
+  return hash.digestHex();
 }
 
 async function addDigested(
@@ -82,10 +104,11 @@ async function addDisk(
   const producer = (async () => {
     try {
       await output.plan.write(digesting, { signal: options.signal, onProgress: (done) => report('write', done, output.plan.dataBytes) });
-      if (digesting.bytes !== output.size) {
+      const differs = digesting.bytes !== output.size || (output.digest !== null && digesting.digestHex() !== output.digest);
+      if (differs) {
         throw new VmferryError(
           'io',
-          `The ${output.measured ? 'measuring pass' : 'plan'} gave ${output.size} bytes but writing produced ${digesting.bytes}; the package would be inconsistent, so it is abandoned`,
+          `The ${output.measured ? 'measuring pass' : 'plan'} gave ${output.size} bytes${output.digest ? ` with digest ${output.digest}` : ''} but writing produced ${digesting.bytes} bytes${output.digest ? ` with digest ${digesting.digestHex()}` : ''}; the package would be inconsistent, so it is abandoned`,
           { file: name, hint: 'Please report this: the compressor did not give the same output twice.' },
         );
       }

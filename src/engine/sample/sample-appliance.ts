@@ -35,14 +35,14 @@ export interface SampleMember {
 export interface SampleOva {
   /** The whole OVA. */
   bytes: Uint8Array;
-  /** Its members in archive order: descriptor, disk, manifest. */
+  /** Its members in archive order: descriptor, manifest, disk. */
   members: SampleMember[];
 }
 
 /**
  * The sample appliance as an OVA, made from nothing but the seed: a CentOS 5 era disk (MBR; ext2 /boot with GRUB
  * legacy; ext3 root; swap) written as a streamOptimized VMDK by the project's own writer, an OVF 1.0 descriptor
- * and a SHA-256 manifest, in the order the package writer uses (descriptor, disks, manifest last; see
+ * and a SHA-256 manifest, in the order the package writer uses (descriptor, manifest, disks; see
  * package/ova-writer.ts). The same seed gives the same bytes: fixed identifiers, timestamps and tar mtimes,
  * and the VMDK writer's identity (its CID) seeded too.
  */
@@ -73,14 +73,14 @@ export async function buildSampleOva(seed = SAMPLE_SEED): Promise<SampleOva> {
     { name: DISK_FILE, size: vmdk.length, sha256: sha256Hex(vmdk) },
   ];
   const manifest = new TextEncoder().encode(formatManifest(members.map((member) => ({ algorithm: 'sha256', file: member.name, digest: member.sha256 }))));
-  members.push({ name: MANIFEST_FILE, size: manifest.length, sha256: sha256Hex(manifest) });
+  members.splice(1, 0, { name: MANIFEST_FILE, size: manifest.length, sha256: sha256Hex(manifest) });
 
   const ova = new MemorySink(SAMPLE_OVA_PATH);
   const tar = new TarWriter(ova);
   for (const [member, bytes] of [
     [members[0]!, descriptor],
-    [members[1]!, vmdk],
-    [members[2]!, manifest],
+    [members[1]!, manifest],
+    [members[2]!, vmdk],
   ] as const) {
     await tar.addFile(member.name, bytes.length, [bytes], { mtime: SAMPLE_TIME });
   }
