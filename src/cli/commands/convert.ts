@@ -2,6 +2,8 @@ import { access, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { planConversion } from '../../engine/appliance/plan';
 import { runPlan } from '../../engine/appliance/run';
+import { checkManifest } from '../../engine/appliance/check-manifest';
+import type { Appliance } from '../../engine/appliance/appliance';
 import { applyGuestRepair, proposeGuestEdits } from '../../engine/appliance/guest-repair';
 import { TARGET_IDS, type Container, type ConvertRequest, type DeviceNaming, type ManifestChoice, type Plan, type TargetId } from '../../engine/appliance/plan-types';
 import { nodeFolderTarget } from '../node-folder-target';
@@ -191,6 +193,7 @@ async function convertPackage(
     for (const path of outputs) {
       if (await access(path).then(() => true, () => false)) throw new UsageError(`convert: ${path} exists; remove it or choose another output name`);
     }
+    await reportInputManifest(appliance, signal);
     const target = container === 'ovf' ? nodeFolderTarget(folder) : { kind: 'file' as const, sink: await NodeFileSink.create(outputPath) };
     const progress = stderrProgress('Writing');
     const result = await runPlan(appliance, plan, target, {
@@ -205,6 +208,20 @@ async function convertPackage(
   } finally {
     await close();
   }
+}
+
+/**
+ * The input's own manifest is checked before converting. A mismatch does not stop the conversion (the user may
+ * be migrating precisely because someone edited the descriptor), but it is reported, file by file; the output
+ * always gets a new manifest that matches what was written.
+ */
+async function reportInputManifest(appliance: Appliance, signal?: AbortSignal): Promise<void> {
+  const progress = stderrProgress('Checking the input manifest');
+  const manifest = await checkManifest(appliance, { onProgress: progress.update, signal });
+  progress.done();
+  if (!manifest || manifest.ok) return;
+  const problems = manifest.mismatches.map((m) => `  ${m.file}: ${m.problem === 'digest' ? 'digest differs' : m.problem}`);
+  process.stderr.write(`vmferry: warning: ${manifest.file} does not match the input:\n${problems.join('\n')}\nThe output gets a new manifest for what is written.\n`);
 }
 
 /** The plan as `--dry-run` prints it: files and sizes, disks, networks, decisions, dropped items, warnings. */

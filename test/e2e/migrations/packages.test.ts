@@ -2,30 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TARGET_PROFILES } from '../../../src/engine/ovf/profiles';
-import { readOvf } from '../../../src/engine/ovf/read-ovf';
-import { translateEnvelope } from '../../../src/engine/ovf/translate';
 import { ensureCliBuilt, vmferry } from '../../support/cli';
 import { makeMixedRaw, MiB, qemuCompare, qemuImg } from '../../support/disks';
-import { fixtureText, gnuTar, OVF_FIXTURES, tempDir, vsphereDescriptorFor, writeManifest } from '../../support/packages';
-import { describeWithTools, isCI } from '../../support/tools';
+import { fixtureText, gnuTar, makeStreamOptimizedVmdk, OVF_FIXTURES, tempDir, vsphereDescriptorFor, writeManifest } from '../../support/packages';
+import { describeWithTools } from '../../support/tools';
 import { buildXva } from '../../engine/xva/xva-fixture';
 
-/**
- * The classic migrations to OVF packages. They need the OVF translation (ovf/translate), written in parallel:
- * until it is implemented these are skipped with a printed reason (and fail under CI, like a missing tool).
- */
-function translationReady(): string | null {
-  try {
-    const { envelope } = readOvf(new Uint8Array(readFileSync(join(OVF_FIXTURES, 'cot-vmware-vsphere-vmx08.ovf'))), 'probe.ovf');
-    translateEnvelope(envelope, TARGET_PROFILES.vmware, { diskFiles: [] });
-    return null;
-  } catch (error) {
-    return /not implemented/.test(String(error)) ? 'the OVF translation is not implemented yet' : null;
-  }
-}
-
-const notReady = translationReady();
+/** The classic migrations to OVF packages, end to end through the CLI, checked with the real tools. */
 const schema = (version: '1.0' | '2.0') => join(OVF_FIXTURES, '..', 'schema', version === '1.0' ? 'dsp8023_1.0.0.xsd' : 'dsp8023_2.0.1.xsd');
 function xmllintSchema(path: string, version: '1.0' | '2.0' = '1.0'): { status: number; output: string } {
   const result = spawnSync('xmllint', ['--nonet', '--noout', '--schema', schema(version), path], {
@@ -39,10 +22,7 @@ function sha256Check(dir: string, manifest: string): { status: number; output: s
   return { status: result.status ?? -1, output: result.stdout + result.stderr };
 }
 
-if (notReady) console.warn(`SKIPPED "package migrations": ${notReady}`);
-const suite = notReady && !isCI ? describe.skip : describe;
-
-suite('package migrations', () => {
+describe('package migrations', () => {
   describeWithTools(['qemu-img', 'tar', 'sha256sum', 'xmllint'], 'OVF packages end to end', () => {
     let dir: string;
     beforeAll(() => {
@@ -127,5 +107,22 @@ suite('package migrations', () => {
       expect(existsSync(join(sub, 'app-disk1.vmdk'))).toBe(true);
       expect(sha256Check(sub, 'app.mf').status).toBe(0);
     });
+  });
+});
+
+describeWithTools(['qemu-img', 'tar', 'sha256sum'], 'a package whose manifest no longer matches', () => {
+  it('is converted with the mismatch reported by file name, and the output carries a new manifest that matches', async () => {
+    const pkg = tempDir('stale-manifest');
+    makeStreamOptimizedVmdk(join(pkg, 'input.vmdk'));
+    writeFileSync(join(pkg, 'vmw.ovf'), vsphereDescriptorFor(join(pkg, 'input.vmdk')));
+    writeManifest(pkg, 'vmw.mf', ['vmw.ovf', 'input.vmdk']);
+    // Someone edited the descriptor after export (the usual reason manifests get deleted by hand).
+    writeFileSync(join(pkg, 'vmw.ovf'), `${readFileSync(join(pkg, 'vmw.ovf'), 'utf8')}\n<!-- edited after export -->\n`);
+    const result = vmferry('convert', join(pkg, 'vmw.ovf'), join(pkg, 'fixed.ova'), '--target', 'vmware');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/warning: vmw\.mf does not match the input:\n {2}vmw\.ovf: digest differs/);
+    const out = tempDir('stale-manifest-x');
+    execFileSync('tar', ['-xf', join(pkg, 'fixed.ova'), '-C', out]);
+    expect(sha256Check(out, 'fixed.mf').status).toBe(0);
   });
 });
