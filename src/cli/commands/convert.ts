@@ -4,6 +4,8 @@ import { planConversion } from '../../engine/appliance/plan';
 import { runPlan } from '../../engine/appliance/run';
 import { checkManifest } from '../../engine/appliance/check-manifest';
 import type { Appliance } from '../../engine/appliance/appliance';
+import { noReadableDiskError } from '../../engine/appliance/no-readable-disk';
+import type { ApplianceReport } from '../../engine/appliance/report';
 import { applyGuestRepair, proposeGuestEdits } from '../../engine/appliance/guest-repair';
 import { TARGET_IDS, type Container, type ConvertRequest, type DeviceNaming, type ManifestChoice, type Plan, type TargetId } from '../../engine/appliance/plan-types';
 import { nodeFolderTarget } from '../node-folder-target';
@@ -65,7 +67,7 @@ export async function convert(rawArgs: readonly string[], signal?: AbortSignal):
   const { files, close } = await nodeFileSet(inputPath);
   try {
     const appliance = await openAppliance(files, { signal });
-    const [name, disk] = singleDisk(appliance.disks, appliance.report.diskImages, inputPath);
+    const [name, disk] = singleDisk(appliance.disks, appliance.report, inputPath);
     if (flags.has('dry-run')) return await printPlan(disk, name, format, outputPath, signal);
     await refuseOverwritingInput(outputPath, files.entries.map((entry) => entry.name), inputPath);
     const progress = progressPrinter();
@@ -82,13 +84,10 @@ export async function convert(rawArgs: readonly string[], signal?: AbortSignal):
   }
 }
 
-function singleDisk(disks: Map<string, VirtualDisk>, images: { file: string; problem: string | null }[], input: string): [string, VirtualDisk] {
+function singleDisk(disks: Map<string, VirtualDisk>, report: ApplianceReport, input: string): [string, VirtualDisk] {
   const entries = [...disks];
   if (entries.length === 1) return entries[0]!;
-  const problems = images.filter((image) => image.problem).map((image) => image.problem);
-  if (entries.length === 0) {
-    throw new VmferryError('unsupported', `No readable disk to convert${problems.length ? `: ${problems.join('; ')}` : ''}`, { file: input });
-  }
+  if (entries.length === 0) throw noReadableDiskError(report);
   throw new UsageError(`convert: ${input} holds ${entries.length} disks (${entries.map(([n]) => n).join(', ')}); converting one of several into a single disk file is ambiguous`);
 }
 
@@ -193,6 +192,7 @@ async function convertPackage(
     for (const path of outputs) {
       if (await access(path).then(() => true, () => false)) throw new UsageError(`convert: ${path} exists; remove it or choose another output name`);
     }
+    for (const warning of plan.warnings) process.stderr.write(`vmferry: warning: ${warning}\n`);
     await reportInputManifest(appliance, signal);
     const target = container === 'ovf' ? nodeFolderTarget(folder) : { kind: 'file' as const, sink: await NodeFileSink.create(outputPath) };
     const progress = stderrProgress('Writing');

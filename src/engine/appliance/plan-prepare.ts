@@ -7,6 +7,7 @@ import { readOvf } from '../ovf/read-ovf';
 import { buildEnvelope, translateEnvelope, type SystemSpec, type Translation } from '../ovf/translate';
 import type { HelperVm } from '../helpers/helper-vm';
 import type { Appliance } from './appliance';
+import { noReadableDiskError } from './no-readable-disk';
 import { xvaDetailsOf } from './open-xva';
 import { DISK_EXTENSION, targetBasics, type TargetBasics } from './plan-defaults';
 import type { ConvertRequest } from './plan-types';
@@ -60,8 +61,7 @@ export async function prepareConversion(appliance: Appliance, request: ConvertRe
   const diskOptions = request.format && request.format !== basics.format ? {} : basics.options;
   const sources = await sourceDisks(appliance);
   if (sources.length === 0) {
-    const problems = appliance.report.diskImages.map((image) => image.problem).filter(Boolean);
-    throw new VmferryError('missing-file', `No readable disk to convert${problems.length ? `: ${problems.join('; ')}` : ''}`, { file: appliance.report.input });
+    throw noReadableDiskError(appliance.report);
   }
   if (request.container === 'disk' && sources.length > 1) {
     throw new VmferryError('usage', `${appliance.report.input} holds ${sources.length} disks; write a package (.ova, .ovf, .xva) to keep them all`);

@@ -126,3 +126,29 @@ describeWithTools(['qemu-img', 'tar', 'sha256sum'], 'a package whose manifest no
     expect(sha256Check(out, 'fixed.mf').status).toBe(0);
   });
 });
+
+describeWithTools(['qemu-img', 'tar', 'split'], 'package inputs that do not add up', () => {
+  it('a file whose size disagrees with References: converted, the disagreement reported by name, the output sized truly', () => {
+    const pkg = tempDir('size-disagrees');
+    makeStreamOptimizedVmdk(join(pkg, 'input.vmdk'));
+    writeFileSync(join(pkg, 'vmw.ovf'), fixtureText('cot-vmware-vsphere-vmx08.ovf')); // declares 152576 bytes
+    const result = vmferry('convert', join(pkg, 'vmw.ovf'), join(pkg, 'out.ova'), '--target', 'vmware');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/warning: Size of input\.vmdk is \d+ bytes but the descriptor declares 152576/);
+    expect(vmferry('verify', join(pkg, 'out.ova')).status).toBe(0);
+  });
+
+  it('a chunked reference with a missing part: a clear error naming the part, and nothing written', () => {
+    const pkg = tempDir('missing-part');
+    makeStreamOptimizedVmdk(join(pkg, 'input.vmdk'));
+    const size = statSync(join(pkg, 'input.vmdk')).size;
+    execFileSync('split', ['-d', '-a', '9', '-b', '65536', 'input.vmdk', 'input.vmdk.'], { cwd: pkg });
+    execFileSync('rm', [join(pkg, 'input.vmdk'), join(pkg, 'input.vmdk.000000001')]);
+    const descriptor = fixtureText('cot-vmware-vsphere-vmx08.ovf').replace('ovf:size="152576"', `ovf:size="${size}" ovf:chunkSize="65536"`);
+    writeFileSync(join(pkg, 'vmw.ovf'), descriptor);
+    const result = vmferry('convert', join(pkg, 'vmw.ovf'), join(pkg, 'out.ova'), '--target', 'vmware');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/input\.vmdk\.000000001/);
+    expect(readdirSync(pkg).filter((name) => name.startsWith('out') || name.includes('partial'))).toEqual([]);
+  });
+});
