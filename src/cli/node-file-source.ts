@@ -44,6 +44,17 @@ export class NodeFileSource implements ByteSource {
     return done === count ? buffer : buffer.subarray(0, done);
   }
 
+  async readInto(offset: number, target: Uint8Array): Promise<number> {
+    const count = clampRead(this, offset, target.length);
+    let done = 0;
+    while (done < count) {
+      const { bytesRead } = await this.handle.read(target, done, count - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done;
+  }
+
   close(): Promise<void> {
     return this.handle.close();
   }

@@ -75,12 +75,30 @@ export async function scanUnits(disk: VirtualDisk, unitSize: number, options: Sc
   const chunk = Math.max(unitSize, Math.floor((options.chunkSize ?? 4 * 1024 * 1024) / unitSize) * unitSize);
   let read = 0;
   const requests = chunkRequests(disk.allocation(), chunk);
-  for await (const { request, bytes } of readAhead(requests, readDataOnly(disk), { signal: options.signal })) {
+  for await (const { request, bytes } of readAhead(requests, reader(disk, chunk), { signal: options.signal, depth: READ_AHEAD })) {
     markNonZero(map, request.offset, bytes);
     read += bytes.length;
     options.onProgress?.(read);
   }
   return map;
+}
+
+const READ_AHEAD = 2;
+
+/**
+ * Where the disk can read into a caller's buffer (a raw file), the scan cycles through a few buffers: one being
+ * tested, the rest being read ahead. Scanning a mostly empty raw image then costs no allocation, page faults or
+ * garbage collection per chunk.
+ */
+function reader(disk: VirtualDisk, chunk: number): (request: ReadRequest) => Promise<Uint8Array> {
+  const readInto = disk.readInto;
+  if (!readInto) return readDataOnly(disk);
+  const ring = Array.from({ length: READ_AHEAD + 2 }, () => new Uint8Array(chunk));
+  let next = 0;
+  return async ({ offset, length }) => {
+    const buffer = ring[next++ % ring.length]!.subarray(0, length);
+    return buffer.subarray(0, await readInto(offset, buffer));
+  };
 }
 
 /** Data extents cut at chunk boundaries (multiples of the unit), so each unit is tested from one buffer. */

@@ -35,6 +35,8 @@ export interface VirtualDisk {
   allocation(): AsyncIterable<DiskExtent>;
   /** Reads guest data (through parents where this layer has none). Reads past the end return fewer bytes. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** Optional: reads into the caller's buffer, as ByteSource.readInto (raw-backed disks offer it). */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
   /** Bytes this layer itself occupies in its file(s): what the layer costs on disk. */
   readonly storedBytes: number;
 }

@@ -13,6 +13,12 @@ export interface ByteSource {
    * the end). The returned array may be a view into a larger buffer: copy it before keeping it for long.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: reads into the caller's buffer (as many bytes as fit, fewer at the end of the source) and says how
+   * many. Hot loops that only look at the bytes (the zero scan) reuse a few buffers this way instead of
+   * allocating, page-faulting and collecting a fresh one per read.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
 }
 
 /** Reads exactly `length` bytes or fails with a "truncated" error naming the source and offset. */

@@ -21,6 +21,8 @@ export class RawDisk implements VirtualDisk {
   ) {
     this.virtualSize = virtualSize;
     this.storedBytes = source.size;
+    const readInto = source.readInto?.bind(source);
+    if (readInto) this.readInto = (offset, target) => readInto(offset, target.subarray(0, clampDiskRead(this, offset, target.length)));
   }
 
   get name(): string {
@@ -34,4 +36,6 @@ export class RawDisk implements VirtualDisk {
   read(offset: number, length: number): Promise<Uint8Array> {
     return this.source.read(offset, clampDiskRead(this, offset, length));
   }
+
+  readonly readInto?: (offset: number, target: Uint8Array) => Promise<number>;
 }
