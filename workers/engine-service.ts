@@ -1,10 +1,20 @@
 import * as Comlink from 'comlink';
 import type { Appliance } from '../src/engine/appliance/appliance';
-import type { EngineApi, Progress, ProgressCallback } from '../src/engine/appliance/engine-api';
+import type { EngineApi, Progress, ProgressCallback, RunOutput, RunProgressCallback, RunSummary } from '../src/engine/appliance/engine-api';
 import { checkManifest } from '../src/engine/appliance/check-manifest';
+import { applyGuestRepair, proposeGuestEdits } from '../src/engine/appliance/guest-repair';
 import { openAppliance } from '../src/engine/appliance/open';
+import { planConversion } from '../src/engine/appliance/plan';
+import type { Plan } from '../src/engine/appliance/plan-types';
+import { runPlan } from '../src/engine/appliance/run';
 import { VmferryError } from '../src/engine/errors';
 import { blobFileSet, type NamedBlob } from '../src/engine/io/file-set';
+import type { PackageProgress } from '../src/engine/package/package-content';
+import { summariseAllocation } from './allocation-buckets';
+import { signalFromPort } from './cancel-port';
+import { guestOverview } from './guest-overview';
+import { outputTarget } from './output-targets';
+import { capturingHelper, manifestOf } from './run-summary';
 
 /**
  * The engine as the page sees it, as plain functions over plain data (Squoosh style): engine.worker.ts exposes
@@ -41,6 +51,38 @@ export function createEngineService(): EngineApi {
       }
     },
 
+    async allocationMap(handle: number, name: string, buckets: number) {
+      const disk = get(handle).disks.get(name);
+      if (!disk) throw new VmferryError('usage', `No readable disk named ${name}`, { file: name });
+      return summariseAllocation(name, disk.virtualSize, disk.allocation(), buckets);
+    },
+
+    async inspectGuest(handle: number) {
+      return guestOverview(get(handle));
+    },
+
+    async plan(handle, request) {
+      return planConversion(get(handle), request, { proposeGuestEdits });
+    },
+
+    async run(handle: number, plan: Plan, output: RunOutput, onProgress?: RunProgressCallback, cancel?: MessagePort): Promise<RunSummary> {
+      const { signal, dispose } = signalFromPort(cancel);
+      try {
+        const appliance = get(handle);
+        const capture = capturingHelper(await outputTarget(output), plan);
+        const report = throttledRun(onProgress);
+        const result = await runPlan(appliance, plan, capture.target, {
+          ...(signal ? { signal } : {}),
+          ...(report ? { onProgress: report } : {}),
+          applyGuestEdits: applyGuestRepair,
+        });
+        return { files: result.files, seconds: result.seconds, manifest: manifestOf(plan, result.files), helper: capture.helper() };
+      } finally {
+        dispose();
+        releaseIfProxy(onProgress);
+      }
+    },
+
     async close(handle: number) {
       opened.delete(handle);
     },
@@ -63,9 +105,24 @@ function throttled(onProgress: ProgressCallback | undefined): ProgressCallback |
   };
 }
 
+/** The same for a conversion, where a new file or phase is always passed on (the page shows one bar per file). */
+function throttledRun(onProgress: RunProgressCallback | undefined): RunProgressCallback | undefined {
+  if (!onProgress) return undefined;
+  let last = -Infinity;
+  let step = '';
+  return (progress: PackageProgress) => {
+    const now = performance.now();
+    const current = `${progress.file}\0${progress.phase}`;
+    if (current === step && progress.done < progress.total && now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    step = current;
+    void Promise.resolve(onProgress({ ...progress })).catch(() => undefined);
+  };
+}
+
 /** A comlink-proxied callback holds a MessageChannel open until released (comlink#590); a plain function has
  * nothing to release. */
-function releaseIfProxy(callback: ProgressCallback | undefined): void {
+function releaseIfProxy(callback: unknown): void {
   const release = (callback as { [Comlink.releaseProxy]?: () => void } | undefined)?.[Comlink.releaseProxy];
   if (typeof release === 'function') release.call(callback);
 }

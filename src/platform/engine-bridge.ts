@@ -1,6 +1,17 @@
 import * as Comlink from 'comlink';
-import type { EngineApi, Progress, ProgressCallback } from '../engine/appliance/engine-api';
+import type {
+  AllocationMap,
+  EngineApi,
+  GuestOverview,
+  Progress,
+  ProgressCallback,
+  RunOutput,
+  RunProgressCallback,
+  RunSummary,
+} from '../engine/appliance/engine-api';
+import type { ConvertRequest, Plan } from '../engine/appliance/plan-types';
 import type { ApplianceReport, ManifestReport } from '../engine/appliance/report';
+import type { PackageProgress } from '../engine/package/package-content';
 import { abortedError } from '../engine/errors';
 import type { NamedBlob } from '../engine/io/file-set';
 
@@ -14,6 +25,14 @@ export interface EngineBridgeOptions {
   createWorker?: () => EngineWorker;
   /** How long the worker may take to load and answer `ping` before it is declared broken. */
   startTimeoutMs?: number;
+  /** After a cancel, how long a conversion may take to discard its output before the worker is ended. */
+  cancelGraceMs?: number;
+}
+
+/** An output for `run`, with what must be transferred (not copied) to the worker: its ports. */
+export interface PreparedOutput {
+  output: RunOutput;
+  transfer: Transferable[];
 }
 
 export interface CallOptions {
@@ -40,6 +59,7 @@ export interface OpenedAppliance {
 export class EngineBridge {
   private readonly createWorker: () => EngineWorker;
   private readonly startTimeoutMs: number;
+  private readonly cancelGraceMs: number;
   private worker: EngineWorker | null = null;
   private api: Comlink.Remote<EngineApi> | null = null;
   private started: Promise<void> | null = null;
@@ -51,6 +71,7 @@ export class EngineBridge {
   constructor(options: EngineBridgeOptions = {}) {
     this.createWorker = options.createWorker ?? createEngineWorker;
     this.startTimeoutMs = options.startTimeoutMs ?? 20_000;
+    this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
   }
 
   open(files: readonly NamedBlob[], options: CallOptions = {}): Promise<OpenedAppliance> {
@@ -80,6 +101,50 @@ export class EngineBridge {
         return await this.guard(api.checkManifest(handle, progress), options.signal);
       } finally {
         settled = true;
+      }
+    });
+  }
+
+  /** Where one disk's data is, in `buckets` slices of its virtual size. */
+  allocationMap(opened: OpenedAppliance, disk: string, buckets: number, options: CallOptions = {}): Promise<AllocationMap> {
+    return this.enqueue(options.signal, async (api) =>
+      this.guard(api.allocationMap(await this.handleIn(api, opened, options.signal), disk, buckets), options.signal),
+    );
+  }
+
+  /** Partition layouts and the Linux guest on the disks. */
+  inspectGuest(opened: OpenedAppliance, options: CallOptions = {}): Promise<GuestOverview> {
+    return this.enqueue(options.signal, async (api) => this.guard(api.inspectGuest(await this.handleIn(api, opened, options.signal)), options.signal));
+  }
+
+  /** Plans a conversion (with the guest repair proposed when `request.fix`). */
+  plan(opened: OpenedAppliance, request: ConvertRequest, options: CallOptions = {}): Promise<Plan> {
+    return this.enqueue(options.signal, async (api) => this.guard(api.plan(await this.handleIn(api, opened, options.signal), request), options.signal));
+  }
+
+  /**
+   * Runs a plan into `prepared` (its ports are transferred). Cancel is cooperative first: the worker is told
+   * through a port and aborts its sinks (the FSA swap file is deleted, a download is failed); only when it has
+   * not finished within the grace period is it terminated.
+   */
+  run(
+    opened: OpenedAppliance,
+    plan: Plan,
+    prepared: PreparedOutput,
+    options: CallOptions & { onProgress?: RunProgressCallback } = {},
+  ): Promise<RunSummary> {
+    return this.enqueue(options.signal, async (api) => {
+      const handle = await this.handleIn(api, opened, options.signal);
+      const { onProgress } = options;
+      let settled = false;
+      const progress = onProgress ? Comlink.proxy((p: PackageProgress) => settled || onProgress(p)) : undefined;
+      const cancel = new MessageChannel();
+      try {
+        const call = api.run(handle, plan, Comlink.transfer(prepared.output, prepared.transfer), progress, Comlink.transfer(cancel.port2, [cancel.port2]));
+        return await this.guard(call, options.signal, () => cancel.port1.postMessage('cancelled'));
+      } finally {
+        settled = true;
+        cancel.port1.close();
       }
     });
   }
@@ -140,11 +205,15 @@ export class EngineBridge {
     return api;
   }
 
-  /** Settles with `call`, or rejects when the worker fails or the caller aborts (and then ends the worker). */
-  private guard<T>(call: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  /**
+   * Settles with `call`, or rejects when the worker fails or the caller aborts (and then ends the worker). With
+   * `askToStop`, an abort first asks the worker to stop and waits up to the grace period for it to clean up.
+   */
+  private guard<T>(call: Promise<T>, signal: AbortSignal | undefined, askToStop?: () => void): Promise<T> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('The engine worker is not running'));
     return new Promise<T>((resolve, reject) => {
+      let stopping: ReturnType<typeof setTimeout> | undefined;
       const fail = (error: Error) => {
         cleanup();
         // After a worker error or an abort its state is unknown: start afresh on the next call.
@@ -153,24 +222,30 @@ export class EngineBridge {
       };
       const onError = (event: Event) => fail(workerError(event));
       const onMessageError = () => fail(new Error('The engine sent a message the page could not read (messageerror)'));
-      const onAbort = () => fail(abortedError(signal?.reason));
+      const onAbort = () => {
+        if (!askToStop) return fail(abortedError(signal?.reason));
+        askToStop();
+        stopping = setTimeout(() => fail(abortedError(signal?.reason)), this.cancelGraceMs);
+      };
       const cleanup = () => {
+        clearTimeout(stopping);
         worker.removeEventListener('error', onError);
         worker.removeEventListener('messageerror', onMessageError);
         signal?.removeEventListener('abort', onAbort);
       };
-      if (signal?.aborted) return onAbort();
       worker.addEventListener('error', onError);
       worker.addEventListener('messageerror', onMessageError);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
       call.then(
         (value) => {
           cleanup();
+          // Finished just as the user cancelled: the output is complete, and that is what happened.
           resolve(value);
         },
         (error: unknown) => {
           cleanup();
-          reject(error instanceof Error ? error : new Error(String(error)));
+          reject(signal?.aborted ? abortedError(signal.reason) : error instanceof Error ? error : new Error(String(error)));
         },
       );
     });

@@ -23,7 +23,16 @@ interface DirectoryPickerOptions {
   startIn?: string | FileSystemHandle;
 }
 
+interface SaveFilePickerOptions {
+  suggestedName?: string;
+  excludeAcceptAllOption?: boolean;
+  types?: FilePickerAcceptType[];
+  id?: string;
+  startIn?: string | FileSystemHandle;
+}
+
 interface Window {
+  showSaveFilePicker?(options?: SaveFilePickerOptions): Promise<FileSystemFileHandle>;
   showOpenFilePicker?(options?: OpenFilePickerOptions): Promise<FileSystemFileHandle[]>;
   showDirectoryPicker?(options?: DirectoryPickerOptions): Promise<FileSystemDirectoryHandle>;
   /** File Handling: https://wicg.github.io/manifest-incubations/#launchqueue-interface */
@@ -44,4 +53,9 @@ type LaunchConsumer = (params: LaunchParams) => unknown;
 
 interface LaunchQueue {
   setConsumer(consumer: LaunchConsumer): void;
+}
+
+/** Chromium 110+: removes the entry a handle names (https://github.com/whatwg/fs/pull/9, not in the standard yet). */
+interface FileSystemHandle {
+  remove?(options?: { recursive?: boolean }): Promise<void>;
 }

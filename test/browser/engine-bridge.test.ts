@@ -68,6 +68,7 @@ function report(input: string): ApplianceReport {
     networks: [],
     files: [],
     diskImages: [],
+    guest: null,
     manifest: null,
     warnings: [],
     notes: [],

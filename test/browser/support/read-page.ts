@@ -36,3 +36,16 @@ export function readFacts(page: Page, caption: string): Promise<Record<string, {
     caption,
   );
 }
+
+/** The exact byte counts (`<data value>`) in a table's rows, one per row, in order. */
+export function readByteValues(page: Page, caption: string): Promise<number[]> {
+  return page.$$eval(
+    'table',
+    (tables, wanted) => {
+      const table = tables.find((t) => t.querySelector('caption')?.textContent?.trim() === wanted);
+      if (!table) throw new Error(`no table captioned "${wanted}"`);
+      return Array.from(table.querySelectorAll('tbody tr'), (row) => Number(row.querySelector('data')?.getAttribute('value')));
+    },
+    caption,
+  );
+}
