@@ -1,16 +1,21 @@
 /**
  * Offline: once the service worker has installed and controls the page, the app loads and opens an OVA with
- * the network off and the server gone; every request of that second visit is answered by the service worker.
+ * the network off and the server gone, and converts it (checked outside the browser with GNU tar and vmferry
+ * verify); every request of that second visit is answered by the service worker.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureCliBuilt, vmferry } from '../support/cli';
 import { describeWithTools } from '../support/tools';
 import { DIST, ensureBuilt } from './support/build';
 import { ARTIFACTS, launchChromium } from './support/chromium';
 import { makeFixtures, type Fixtures } from './support/fixtures';
-import { readFacts } from './support/read-page';
+import { choose, convertAndWait, review } from './support/drive';
+import { listOpfs, readOpfsFile, stubPickersWithOpfs } from './support/opfs';
+import { tarMembers } from './support/outputs';
+import { readFacts, readTable } from './support/read-page';
 import { serveStatic, type StaticServer } from './support/static-server';
 
 describeWithTools(['chromium', 'qemu-img', 'tar', 'sha256sum'], 'the app offline', () => {
@@ -23,11 +28,14 @@ describeWithTools(['chromium', 'qemu-img', 'tar', 'sha256sum'], 'the app offline
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     fixtures = makeFixtures();
+    ensureCliBuilt();
     await ensureBuilt();
     server = await serveStatic(DIST);
     browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
+    // The save picker answered from the origin private file system (Playwright cannot drive the real one).
+    await stubPickersWithOpfs(page);
   });
 
   afterAll(async () => {
@@ -83,5 +91,21 @@ describeWithTools(['chromium', 'qemu-img', 'tar', 'sha256sum'], 'the app offline
     expect(paths.some((path) => /^\/assets\/engine\.worker-[\w-]+\.js$/.test(path))).toBe(true);
     expect(responses.filter((response) => !response.fromServiceWorker()).map((r) => r.url())).toEqual([]);
     expect(failures).toEqual([]);
+  });
+
+  it('converts with the network still off: the engine, its worker chunks and the writers are all precached', async () => {
+    const responses: Response[] = [];
+    context.on('response', (response) => responses.push(response));
+    await choose(page, 'virtualbox');
+    await review(page);
+    const order = (await readTable(page, 'Output files, in write order')).map((row) => row['Name']!);
+    await convertAndWait(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'offline-done.png'), fullPage: true });
+    expect(Object.keys(await listOpfs(page))).toEqual(['vm-virtualbox.ova']);
+    const ova = join(fixtures.dir, 'offline-vm-virtualbox.ova');
+    writeFileSync(ova, await readOpfsFile(page, 'vm-virtualbox.ova'));
+    expect(tarMembers(ova)).toEqual(order);
+    expect(vmferry('verify', ova)).toMatchObject({ status: 0 });
+    expect(responses.filter((response) => !response.fromServiceWorker()).map((r) => r.url())).toEqual([]);
   });
 });

@@ -22,8 +22,8 @@ export async function choose(page: Page, target: string, options: ChooseOptions 
   await page.getByRole('heading', { name: /^Convert / }).waitFor();
   await page.locator(`input[name="target"][value="${target}"]`).check();
   if (options.container) await page.locator(`input[name="container"][value="${options.container}"]`).check();
-  if (options.format) await page.getByLabel('Disk format').selectOption(options.format);
-  if (options.names) await page.getByLabel('Guest disk names').selectOption(options.names);
+  if (options.format) await page.getByLabel('Disk format', { exact: true }).selectOption(options.format);
+  if (options.names) await page.getByLabel('Guest disk names', { exact: true }).selectOption(options.names);
   if (options.fix !== undefined) await page.locator('input[name="fix"]').setChecked(options.fix);
   for (const [source, target] of Object.entries(options.networks ?? {})) await page.getByLabel(`Target network for ${source}`).fill(target);
   if (options.name) {
