@@ -32,8 +32,9 @@ export class PortSink implements ByteSink {
     this.check();
     // A copy that owns its buffer, so transferring it cannot detach the caller's memory.
     const bytes = chunk.slice();
-    this.post({ type: 'chunk', bytes }, [bytes.buffer]);
+    // Counted before posting: the transfer detaches the buffer (its length becomes 0).
     this.inFlight += bytes.length;
+    this.post({ type: 'chunk', bytes }, [bytes.buffer]);
     await this.until(() => this.inFlight <= this.window);
   }
 

@@ -1,11 +1,13 @@
 /**
  * The EngineBridge, in Node, with comlink over a MessageChannel standing in for the worker (browser-platform
  * note C9): start timeout, abort terminates the worker (and the next call starts a new one), worker errors and
- * engine errors reach the caller with their message. No browser needed.
+ * engine errors reach the caller with their message; a conversion is cancelled cooperatively first, then ended
+ * after a grace period. No browser needed.
  */
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineApi, Progress, ProgressCallback } from '../../src/engine/appliance/engine-api';
+import type { EngineApi, Progress, ProgressCallback, RunOutput, RunProgressCallback } from '../../src/engine/appliance/engine-api';
+import type { Plan } from '../../src/engine/appliance/plan-types';
 import type { ApplianceReport, ManifestReport } from '../../src/engine/appliance/report';
 import { VmferryError, errorCodeOf } from '../../src/engine/errors';
 import type { NamedBlob } from '../../src/engine/io/file-set';
@@ -250,5 +252,58 @@ describe('EngineBridge', () => {
     // An engine error is an answer, not a broken worker: it keeps running.
     expect(workers[0]!.terminated).toBe(false);
     bridge.terminate();
+  });
+
+  it('run: a cancel is asked of the worker first, which discards its output; the worker and the appliance stay', async () => {
+    const events: string[] = [];
+    const bridge = new EngineBridge({
+      createWorker: fakeWorkers(() => ({
+        ping: async () => 'pong',
+        open: async () => ({ handle: 3, report: report('vm.ova') }),
+        run: (handle: number, plan: unknown, output: RunOutput, onProgress?: RunProgressCallback, cancel?: MessagePort) =>
+          new Promise((_resolve, reject) => {
+            events.push(`run ${handle} ${output.kind}`);
+            void onProgress?.({ phase: 'write', file: 'disk.vmdk', done: 1, total: 10, rate: 1 });
+            cancel!.onmessage = () => {
+              events.push('discarded the output');
+              (onProgress as unknown as { [Comlink.releaseProxy](): void })[Comlink.releaseProxy]();
+              reject(new VmferryError('aborted', 'Operation cancelled'));
+            };
+          }),
+      })),
+    });
+    const opened = await bridge.open(files);
+    const controller = new AbortController();
+    const { port1, port2 } = new MessageChannel();
+    const running = bridge.run(opened, {} as Plan, { output: { kind: 'download', name: 'x.ova', port: port2 }, transfer: [port2] }, {
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    const error = await running.catch((e: unknown) => e);
+    expect(errorCodeOf(error)).toBe('aborted');
+    expect(events).toEqual(['run 3 download', 'discarded the output']);
+    expect(workers[0]!.terminated).toBe(false);
+    port1.close();
+    bridge.terminate();
+  });
+
+  it('run: a worker that does not stop within the grace period is ended', async () => {
+    const bridge = new EngineBridge({
+      cancelGraceMs: 100,
+      createWorker: fakeWorkers(() => ({
+        ping: async () => 'pong',
+        open: async () => ({ handle: 1, report: report('vm.ova') }),
+        run: () => new Promise<never>(() => undefined),
+      })),
+    });
+    const opened = await bridge.open(files);
+    const controller = new AbortController();
+    const { port2 } = new MessageChannel();
+    const running = bridge.run(opened, {} as Plan, { output: { kind: 'download', name: 'x.ova', port: port2 }, transfer: [port2] }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 30);
+    const started = Date.now();
+    expect(errorCodeOf(await running.catch((e: unknown) => e))).toBe('aborted');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect(workers[0]!.terminated).toBe(true);
   });
 });
