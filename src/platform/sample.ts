@@ -1,15 +1,10 @@
 import type { NamedBlob } from '../engine/io/file-set';
+import { SAMPLE_OVA_PATH } from './sample-path';
 
 /**
  * The sample appliance built into the app (src/app/pwa/sample-plugin.ts emits it at SAMPLE_OVA_PATH), fetched
  * from this origin (the service worker has it precached, so it works offline) and opened like a picked file.
  */
-/**
- * Where the build puts it: the same as src/engine/sample's SAMPLE_OVA_PATH (a test holds them equal). Not imported
- * from there: that module carries the generator, which would come into the page's bundle with it.
- */
-export const SAMPLE_OVA_PATH = 'sample/centos5-sample.ova';
-
 export async function fetchSample(): Promise<NamedBlob[]> {
   const url = new URL(SAMPLE_OVA_PATH, new URL(import.meta.env.BASE_URL, window.location.href));
   const response = await fetch(url);

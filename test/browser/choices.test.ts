@@ -12,7 +12,7 @@ import { containersFor, defaultChoices, formatsFor, outputFileName, retarget, sa
 import { initialChoices, linkNotesFor } from '../../src/app/convert/link-choices';
 import { formatDuration, formatRate, secondsLeft } from '../../src/app/run/rates';
 import { decodeSettings, encodeSettings } from '../../src/app/share/settings-link';
-import { SAMPLE_OVA_PATH as APP_SAMPLE_PATH } from '../../src/platform/sample';
+import { SAMPLE_OVA_PATH as APP_SAMPLE_PATH } from '../../src/platform/sample-path';
 import { createEngineService } from '../../workers/engine-service';
 
 let report: ApplianceReport;

@@ -44,7 +44,7 @@ describe('PortSink → portStream', () => {
       maxAhead = Math.max(maxAhead, written - read);
       const { done, value } = await reader.read();
       if (done) break;
-      expect(value.every((byte) => byte === Math.floor(read / MiB) & 0xff)).toBe(true);
+      expect(value.every((byte) => byte === (Math.floor(read / MiB) & 0xff))).toBe(true);
       read += value.length;
     }
     await producer;
