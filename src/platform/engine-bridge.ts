@@ -53,7 +53,9 @@ export interface OpenedAppliance {
  * - every call is raced against the worker's `error`/`messageerror` events and the caller's AbortSignal;
  * - abort terminates the worker (comlink has no cancellation: comlink#372); the next call starts a new one and,
  *   because appliances live in the worker, opens the appliance again from its files (cheap: only headers and
- *   the descriptor are read);
+ *   the descriptor are read). A conversion (`run`) is first asked to stop through a port, so it can discard its
+ *   output (abort the FSA writable, fail the download); the worker is ended only if it has not stopped within
+ *   `cancelGraceMs` (notes C4);
  * - the comlink Remote lives as long as the worker, on this object, so it is never collected mid-use (comlink#667).
  */
 export class EngineBridge {

@@ -13,6 +13,7 @@ import { NetworkMapping } from './network-mapping';
 import { SaveNote } from './save-note';
 import { SelectField } from './select-field';
 import { TargetCards } from './target-cards';
+import { ScreenTitle } from '../components/screen-title';
 
 const NAMINGS: readonly (DeviceNaming | 'auto')[] = ['auto', 'sd', 'hd', 'xvd', 'vd', 'uuid'];
 const MANIFESTS: readonly ManifestChoice[] = ['sha256', 'sha1', 'none'];
@@ -39,7 +40,7 @@ export function ChooseScreen({ report, guest, choices, linkNotes, onChange, onBa
   return (
     <main class="choose-screen" aria-labelledby="choose-title">
       <StepNav current="Choose" />
-      <h1 id="choose-title">Convert {report.input}</h1>
+      <ScreenTitle id="choose-title">Convert {report.input}</ScreenTitle>
       {linkNotes.map((note) => (
         <p class="notice" role="status">
           {note}
@@ -58,7 +59,7 @@ export function ChooseScreen({ report, guest, choices, linkNotes, onChange, onBa
               {containers.map((container) => (
                 <label>
                   <input type="radio" name="container" value={container} checked={choices.container === container} onChange={() => set('container', container)} />
-                  {CONTAINER_LABELS[container]}
+                  <span>{CONTAINER_LABELS[container]}</span>
                 </label>
               ))}
             </div>
@@ -89,8 +90,10 @@ export function ChooseScreen({ report, guest, choices, linkNotes, onChange, onBa
           <legend>Guest</legend>
           <label class="check">
             <input type="checkbox" name="fix" checked={choices.fix} onChange={(event) => set('fix', (event.currentTarget as HTMLInputElement).checked)} />
-            Repair the guest for the target: fstab, GRUB, device.map and the kernel command line get the disk names the
-            target gives. Every change is shown in Review, where each one can be switched off.
+            <span>
+              Repair the guest for the target: fstab, GRUB, device.map and the kernel command line get the disk names the
+              target gives. Every change is shown in Review, where each one can be switched off.
+            </span>
           </label>
           {linux === false && <p class="field-hint muted">No Linux guest was found on the disks: there is nothing to repair.</p>}
           <SelectField<DeviceNaming | 'auto'>
@@ -110,8 +113,10 @@ export function ChooseScreen({ report, guest, choices, linkNotes, onChange, onBa
                 disabled={choices.target === 'xenserver-pv'}
                 onChange={(event) => set('pv', (event.currentTarget as HTMLInputElement).checked)}
               />
-              Boot as a Xen PV guest (pygrub){choices.target === 'xenserver-pv' ? ': always, for this target' : ''}. The guest
-              needs a Xen-capable kernel; repair turns a Xen GRUB entry into one pygrub boots.
+              <span>
+                Boot as a Xen PV guest (pygrub){choices.target === 'xenserver-pv' ? ': always, for this target' : ''}. The
+                guest needs a Xen-capable kernel; repair turns a Xen GRUB entry into one pygrub boots.
+              </span>
             </label>
           )}
         </fieldset>

@@ -8,6 +8,7 @@ import { Table } from '../components/table';
 import { profileOf } from '../convert/choices';
 import { formatDuration } from '../run/rates';
 import { importSteps } from './import-steps';
+import { ScreenTitle } from '../components/screen-title';
 
 /** Done: what was written, the manifest, the import script to copy, and how to import on the target. */
 export function DoneScreen({ plan, summary, where, onAnother, onLook }: {
@@ -23,7 +24,7 @@ export function DoneScreen({ plan, summary, where, onAnother, onLook }: {
   return (
     <main class="done-screen" aria-labelledby="done-title">
       <StepNav current="Done" />
-      <h1 id="done-title">Done: {where}</h1>
+      <ScreenTitle id="done-title">Done: {where}</ScreenTitle>
       <p class="good" role="status" data-field="done-status">
         Written in {formatDuration(summary.seconds)}: {summary.files.length === 1 ? '1 file' : `${summary.files.length} files`}, <Bytes value={total} />
         {container === 'ova' || container === 'xva' ? ' in one package file' : ''}, for {profileOf(target).label}.

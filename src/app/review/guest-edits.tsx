@@ -10,7 +10,9 @@ export function GuestEdits({ edits, onToggle }: { edits: GuestEdit[]; onToggle: 
         <li class={edit.enabled ? 'edit' : 'edit off'} data-edit={edit.path}>
           <label class="check">
             <input type="checkbox" checked={edit.enabled} onChange={(event) => onToggle(edit.id, (event.currentTarget as HTMLInputElement).checked)} />
-            Change <code>{edit.path}</code> <span class="muted">on {edit.filesystem}</span>
+            <span>
+              Change <code>{edit.path}</code> <span class="muted">on {edit.filesystem}</span>
+            </span>
           </label>
           <ul class="reasons">
             {edit.reasons.map((reason) => (

@@ -7,6 +7,7 @@ import { Table } from '../components/table';
 import { profileOf } from '../convert/choices';
 import { FORMAT_LABELS } from '../choose/labels';
 import { GuestEdits } from './guest-edits';
+import { ScreenTitle } from '../components/screen-title';
 
 const ROLES: Record<PlannedFile['role'], string> = {
   descriptor: 'OVF descriptor',
@@ -34,7 +35,7 @@ export function ReviewScreen({ plan, error, onPlanChange, onBack, onStart }: {
   return (
     <main class="review-screen" aria-labelledby="review-title">
       <StepNav current="Review" />
-      <h1 id="review-title">Review the plan</h1>
+      <ScreenTitle id="review-title">Review the plan</ScreenTitle>
       <p class="lead">
         {plan.input} → <strong>{profileOf(request.target).label}</strong>, as <code>{request.outputName}</code>. Nothing is
         written until you convert; the source files are only read.

@@ -3,6 +3,7 @@ import type { PackageProgress } from '../../engine/package/package-content';
 import { StepNav } from '../components/step-nav';
 import { FileProgress } from './file-progress';
 import { formatDuration } from './rates';
+import { ScreenTitle } from '../components/screen-title';
 
 /**
  * The conversion running in the engine worker: one progress bar per output file (per disk), the elapsed time,
@@ -23,7 +24,7 @@ export function RunScreen({ output, progress, startedAt, cancelling, onCancel }:
   return (
     <main class="run-screen" aria-busy="true" aria-labelledby="run-title">
       <StepNav current="Convert" />
-      <h1 id="run-title">Converting to {output}…</h1>
+      <ScreenTitle id="run-title">Converting to {output}…</ScreenTitle>
       <p class="muted" aria-live="off">
         Elapsed {formatDuration((now - startedAt) / 1000)}. The page stays usable: the work runs in the background.
       </p>
