@@ -94,6 +94,13 @@ describeWithTools(['chromium', 'qemu-img', 'tar', 'sfdisk', 'dd', 'e2fsck', 'deb
     expect(fstabDiff).toMatch(/^\+\/dev\/xvda2\s+\/\s/m);
     await page.locator('[data-edit="/boot/grub/device.map"] input[type="checkbox"]').uncheck();
     await page.screenshot({ path: join(ARTIFACTS, 'sample-review.png'), fullPage: true });
+    // Readable on a phone: only the diffs and tables scroll sideways, inside their own boxes.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: join(ARTIFACTS, 'sample-review-360-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1200, height: 900 });
   });
 
   it('downloads an XVA that verifies, whose disk differs from the source only in the repaired files', async () => {
