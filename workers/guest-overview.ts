@@ -47,7 +47,7 @@ async function layoutOf(disk: VirtualDisk, source: string, filesystems: readonly
       };
     });
     // A disk without a partition table may hold one filesystem directly.
-    if (table.scheme === 'none' && whole) {
+    if (table.scheme === 'none' && whole?.type) {
       partitions.push({ number: 0, start: 0, size: disk.virtualSize, typeName: 'whole disk', bootable: false, extended: false, filesystem: whole.type, mountpoint: whole.mountpoint, label: whole.label });
     }
     return { ...base, scheme: table.scheme, warnings: table.warnings, partitions };
