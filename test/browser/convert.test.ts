@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { qemuCheck, qemuCompare } from '../support/disks';
 import { ensureCliBuilt, vmferry } from '../support/cli';
+import { sha256File } from '../support/packages';
 import { describeWithTools } from '../support/tools';
 import { DIST, ensureBuilt } from './support/build';
 import { ARTIFACTS, launchChromium } from './support/chromium';
@@ -31,9 +32,12 @@ describeWithTools(['chromium', 'qemu-img', 'tar', 'sha256sum'], 'converting in t
   const failed: string[] = [];
   const pageErrors: string[] = [];
 
+  let inputDigest: string;
+
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     fixtures = makeConvertFixtures();
+    inputDigest = sha256File(fixtures.ova);
     ensureCliBuilt();
     await ensureBuilt();
     server = await serveStatic(DIST);
@@ -244,6 +248,10 @@ describeWithTools(['chromium', 'qemu-img', 'tar', 'sha256sum'], 'converting in t
     expect(await download.failure()).not.toBeNull();
     expect(await download.path().catch(() => null)).toBeNull();
     await plain.close();
+  });
+
+  it('only ever read the input', () => {
+    expect(sha256File(fixtures.ova)).toBe(inputDigest);
   });
 
   it('made no request outside its own origin, and none failed', () => {
