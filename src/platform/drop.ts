@@ -1,6 +1,7 @@
 import type { NamedBlob } from '../engine/io/file-set';
 import { blobsFromEntry } from './entries';
 import { blobsFromHandles } from './handles';
+import { rememberRecent } from './recent-files';
 
 /**
  * Everything dropped: files and whole folders. A DataTransfer is emptied as soon as the drop handler yields,
@@ -19,18 +20,22 @@ export function collectDrop(transfer: DataTransfer): Promise<NamedBlob[]> {
     // No items (some browsers when dragging from certain apps): the plain file list is all there is.
     return Promise.resolve(Array.from(transfer.files, (file) => ({ blob: file, path: file.name })));
   }
-  return Promise.all(pending.map(resolveItem)).then((lists) => lists.flat());
+  return Promise.all(pending.map(resolveItem)).then((results) => {
+    const handles = results.map((result) => result.handle).filter((handle): handle is FileSystemHandle => handle !== null);
+    if (handles.length === results.length) void rememberRecent(handles);
+    return results.flatMap((result) => result.blobs);
+  });
 }
 
 async function resolveItem(item: {
   handle: Promise<FileSystemHandle | null> | null;
   entry: FileSystemEntry | null;
   file: File | null;
-}): Promise<NamedBlob[]> {
-  const handle = await item.handle?.catch(() => null);
-  if (handle) return blobsFromHandles([handle]);
-  if (item.entry) return blobsFromEntry(item.entry);
-  return item.file ? [{ blob: item.file, path: item.file.name }] : [];
+}): Promise<{ blobs: NamedBlob[]; handle: FileSystemHandle | null }> {
+  const handle = (await item.handle?.catch(() => null)) ?? null;
+  if (handle) return { blobs: await blobsFromHandles([handle]), handle };
+  if (item.entry) return { blobs: await blobsFromEntry(item.entry), handle };
+  return { blobs: item.file ? [{ blob: item.file, path: item.file.name }] : [], handle };
 }
 
 /** True when a drag carries files (not text or a link), so the page shows the drop target. */

@@ -1,5 +1,6 @@
 import type { NamedBlob } from '../engine/io/file-set';
 import { blobsFromHandles } from './handles';
+import { rememberRecent } from './recent-files';
 
 /** Receives the launched files still being collected, so that a failure reaches the same error display. */
 type LaunchHandler = (files: Promise<NamedBlob[]>) => void;
@@ -20,6 +21,7 @@ export function onLaunchFiles(handler: LaunchHandler): () => void {
     registered = true;
     queue.setConsumer((params) => {
       if (params.files.length === 0) return;
+      void rememberRecent(params.files);
       current?.(blobsFromHandles(params.files));
     });
   }

@@ -58,4 +58,7 @@ interface LaunchQueue {
 /** Chromium 110+: removes the entry a handle names (https://github.com/whatwg/fs/pull/9, not in the standard yet). */
 interface FileSystemHandle {
   remove?(options?: { recursive?: boolean }): Promise<void>;
+  /** https://wicg.github.io/file-system-access/#api-filesystemhandle-querypermission (Chromium 86+). */
+  queryPermission?(descriptor?: { mode?: 'read' | 'readwrite' }): Promise<PermissionState>;
+  requestPermission?(descriptor?: { mode?: 'read' | 'readwrite' }): Promise<PermissionState>;
 }

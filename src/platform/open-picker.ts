@@ -1,6 +1,7 @@
 import type { NamedBlob } from '../engine/io/file-set';
 import { APPLIANCE_EXTENSIONS, COMPANION_EXTENSIONS, DISK_EXTENSIONS } from './accepted-files';
 import { blobsFromHandles } from './handles';
+import { rememberRecent } from './recent-files';
 
 /**
  * Opening files and folders. Where File System Access exists (Chromium desktop) its pickers are used: they
@@ -34,6 +35,7 @@ export async function pickFilesWithFsa(): Promise<NamedBlob[] | null> {
         },
       ],
     });
+    void rememberRecent(handles);
     return blobsFromHandles(handles);
   });
 }
@@ -41,7 +43,11 @@ export async function pickFilesWithFsa(): Promise<NamedBlob[] | null> {
 export async function pickFolderWithFsa(): Promise<NamedBlob[] | null> {
   const show = window.showDirectoryPicker;
   if (!show) throw new Error('showDirectoryPicker is not available');
-  return orNullOnCancel(async () => blobsFromHandles([await show.call(window, { id: 'vmferry-open', mode: 'read' })]));
+  return orNullOnCancel(async () => {
+    const folder = await show.call(window, { id: 'vmferry-open', mode: 'read' });
+    void rememberRecent([folder]);
+    return blobsFromHandles([folder]);
+  });
 }
 
 /** The files an `<input type="file">` (with or without `webkitdirectory`) holds, with their relative paths. */

@@ -4,6 +4,7 @@ import { fetchSample } from '../../platform/sample';
 import { ErrorMessage } from '../components/error-message';
 import { profileOf } from '../convert/choices';
 import { PickerButton } from './picker-button';
+import { RecentList } from './recent-list';
 
 /**
  * The first screen: what VM Ferry opens, and how (buttons, or drop anywhere on the page: see use-page-drop).
@@ -39,6 +40,7 @@ export function OpenScreen({ busy, error, recipe, onFiles, onError, onDismissErr
           </button>
         </div>
       </div>
+      <RecentList disabled={busy} onFiles={onFiles} />
       <p class="hint">
         You can open an <code>.ova</code>; an <code>.ovf</code> together with its files (select them all, or open
         their folder); an <code>.xva</code>; or a disk image: <code>.vmdk</code>, <code>.vhd</code>,{' '}
