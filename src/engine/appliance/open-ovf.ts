@@ -66,12 +66,12 @@ export async function openOvfPackage(pkg: OvfPackage): Promise<Appliance> {
   }
 
   const appliance: Appliance = { kind: pkg.kind, input: pkg.input, files, disks, manifest: null, report };
-  if (pkg.manifest) await attachManifest(appliance, pkg.manifest, pkg.certificate);
+  if (pkg.manifest) await attachManifest(appliance, pkg.manifest, pkg.certificate, pkg.find);
   else if (pkg.certificate) report.warnings.push(`${pkg.certificate.name} is present but there is no manifest for it to sign`);
   return appliance;
 }
 
-async function attachManifest(appliance: Appliance, manifest: NamedFile, certificate: NamedFile | null): Promise<void> {
+async function attachManifest(appliance: Appliance, manifest: NamedFile, certificate: NamedFile | null, find: FindFile): Promise<void> {
   const { report } = appliance;
   report.files.push(containerFileReport(manifest.name, manifest.source, 'manifest'));
   if (certificate) report.files.push(containerFileReport(certificate.name, certificate.source, 'certificate'));
@@ -81,6 +81,15 @@ async function attachManifest(appliance: Appliance, manifest: NamedFile, certifi
   }
   const text = new TextDecoder().decode(await readExact(source, 0, source.size, 'manifest'));
   const entries = parseManifest(text, source.name);
+  // Some tools also list files the descriptor does not reference (an import script): check those that are there.
+  for (const entry of entries) {
+    if (appliance.files.has(entry.file)) continue;
+    const extra = await find(entry.file);
+    if (!extra) continue;
+    appliance.files.set(entry.file, extra);
+    report.files.push({ name: entry.file, size: extra.size, declaredSize: null, role: 'other', present: true, compression: null, chunks: 0 });
+    report.notes.push(`${manifest.name} also lists ${entry.file}, which the descriptor does not reference; its digest is checked too`);
+  }
   const mustCover = report.files.filter((f) => f.role !== 'manifest' && f.role !== 'certificate').map((f) => f.name);
   appliance.manifest = { entries, mustCover };
   report.manifest = {

@@ -111,7 +111,7 @@ function packageContent(prepared: Prepared, plan: Plan): PackageContent {
   const translation = prepared.translation!;
   const extras = helperFiles(prepared, plan).map((file) => {
     const bytes = new TextEncoder().encode(file.text);
-    return { name: file.name, size: bytes.length, chunks: bytesSource(bytes) };
+    return { name: file.name, size: bytes.length, chunks: bytesSource(bytes), referenced: false };
   });
   return {
     descriptorName: `${prepared.baseName}.ovf`,

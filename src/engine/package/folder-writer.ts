@@ -30,10 +30,11 @@ export async function writeOvfFolder(folder: Folder, content: PackageContent, op
   for (const extra of content.extras) sizes.set(extra.name, extra.size);
   const descriptor = await writeFile(folder, content.descriptorName, [content.descriptor(sizes)], algorithm);
   const extras: WrittenFile[] = [];
-  for (const extra of content.extras) extras.push(await writeFile(folder, extra.name, extra.chunks(), algorithm));
+  for (const extra of content.extras) extras.push(await writeFile(folder, extra.name, extra.chunks(), extra.referenced ? algorithm : null));
   const written = [descriptor, ...disks, ...extras];
   if (content.manifest) {
-    const text = formatManifest(written.map((file) => ({ algorithm: algorithm!, file: file.name, digest: file.digest! })));
+    const listed = [descriptor, ...disks, ...extras.filter((file) => file.digest !== null)];
+    const text = formatManifest(listed.map((file) => ({ algorithm: algorithm!, file: file.name, digest: file.digest! })));
     written.push({ ...(await writeFile(folder, content.manifest.name, [new TextEncoder().encode(text)], null)), digest: null });
   }
   return written;

@@ -34,20 +34,19 @@ export async function writeOva(sink: ByteSink, content: PackageContent, options:
     for (const extra of content.extras) sizes.set(extra.name, extra.size);
 
     const descriptor = content.descriptor(sizes);
-    const extras = await Promise.all(content.extras.map(async (extra) => ({ extra, digest: await digestOf(extra.chunks(), algorithm) })));
     written.push(await addDigested(tar, content.descriptorName, descriptor.length, [descriptor], algorithm));
     if (content.manifest) {
       const listed = [
         written[0]!,
         ...disks.map((entry, i) => ({ name: entry.href, size: outputs[i]!.size, digest: outputs[i]!.digest })),
-        ...extras.map(({ extra, digest }) => ({ name: extra.name, size: extra.size, digest })),
+        ...(await Promise.all(content.extras.filter((extra) => extra.referenced).map(async (extra) => ({ name: extra.name, digest: await digestOf(extra.chunks(), algorithm!) })))),
       ];
       const text = new TextEncoder().encode(formatManifest(listed.map((file) => ({ algorithm: algorithm!, file: file.name, digest: file.digest! }))));
       await tar.addFile(content.manifest.name, text.length, [text]);
       written.push({ name: content.manifest.name, size: text.length, digest: null });
     }
     for (const [i, entry] of disks.entries()) written.push(await addDisk(tar, entry.href, outputs[i]!, algorithm, options));
-    for (const { extra } of extras) written.push(await addDigested(tar, extra.name, extra.size, extra.chunks(), algorithm));
+    for (const extra of content.extras) written.push(await addDigested(tar, extra.name, extra.size, extra.chunks(), extra.referenced ? algorithm : null));
     await tar.finish();
     return written;
   } catch (error) {
@@ -64,13 +63,6 @@ function withSeededIdentity(disks: readonly PackageDisk[]): PackageDisk[] {
   const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   const now = new Date();
   return disks.map((entry) => (entry.options.identity ? entry : { ...entry, options: { ...entry.options, identity: seededIdentity(`${nonce}:${entry.href}`, now) } }));
-}
-
-async function digestOf(chunks: AsyncIterable<Uint8Array>, algorithm: HashAlgorithm | null): Promise<string | null> {
-  if (!algorithm) return null;
-  const hash = createHash(algorithm);
-  for await (const chunk of chunks) hash.update(chunk);
-  return hash.digestHex();
 }
 
 async function addDigested(
@@ -128,4 +120,10 @@ async function addDisk(
   }
   await producer;
   return { name, size: output.size, digest: digesting.digestHex() };
+}
+
+async function digestOf(chunks: AsyncIterable<Uint8Array>, algorithm: HashAlgorithm): Promise<string> {
+  const hash = createHash(algorithm);
+  for await (const chunk of chunks) hash.update(chunk);
+  return hash.digestHex();
 }

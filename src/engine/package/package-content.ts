@@ -10,11 +10,17 @@ export interface PackageDisk {
   options: WriterOptions;
 }
 
-/** Any other file: an ISO the source carried, an import script. Its size is known before its data. */
+/**
+ * Any other file: an ISO the descriptor references, or an import script that only travels with the package. Its
+ * size is known before its data. The manifest covers the descriptor and the referenced files and no others
+ * (DSP0243 §5.1), so `referenced` decides whether it is listed.
+ */
 export interface PackageExtra {
   name: string;
   size: number;
   chunks(): AsyncIterable<Uint8Array>;
+  /** In the descriptor's References (and so in the manifest); an import script is not. */
+  referenced: boolean;
 }
 
 /**

@@ -66,6 +66,11 @@ describe('package migrations', () => {
       expect(qemuCompare(join(dir, 'src.img'), 'raw', join(out, 'web-disk1.vhd'), 'vpc').status).toBe(0);
       expect(readFileSync(join(out, 'import-hyperv.ps1'), 'utf8')).toContain("-ControllerType IDE -ControllerNumber 0 -ControllerLocation 0 -Path (Join-Path $here 'web-disk1.vhd')");
       expect(sha256Check(out, 'web.mf').status).toBe(0);
+      // The script travels with the package but is not part of the OVF: the manifest lists only what the
+      // descriptor references (DSP0243 §5.1), and the folder verifies.
+      expect(readFileSync(join(out, 'web.mf'), 'utf8')).not.toContain('import-hyperv.ps1');
+      const verify = vmferry('verify', join(out, 'web.ovf'));
+      expect(verify.status, verify.stdout + verify.stderr).toBe(0);
     });
 
     it('OVF folder to OVA and back: same disk contents, manifests agree', () => {

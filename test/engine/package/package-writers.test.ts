@@ -20,7 +20,8 @@ function content(disks: { href: string; disk: VirtualDisk; format: 'vmdk' | 'vhd
     descriptorName: 'pkg.ovf',
     descriptor: (sizes) => new TextEncoder().encode(`<Envelope>${[...sizes].map(([name, size]) => `<File href="${name}" size="${size}"/>`).join('')}</Envelope>\n`),
     disks: disks.map((d) => ({ ...d, options: {} })),
-    extras: [{ name: 'import.sh', size: script.length, chunks: bytesSource(script) }],
+    // This test's descriptor lists the script in References, so it belongs in the manifest too.
+    extras: [{ name: 'import.sh', size: script.length, chunks: bytesSource(script), referenced: true }],
     manifest: manifest ? { name: 'pkg.mf', algorithm: 'sha256' } : null,
   };
 }
