@@ -5,7 +5,7 @@ import { concatBytes } from '../io/bytes';
  * so several units compress in parallel when the caller keeps several in flight. VMDK grains are zlib streams
  * ('deflate', RFC 1950); qcow2 compressed clusters are raw deflate ('deflate-raw', RFC 1951).
  */
-export async function compress(data: Uint8Array, format: 'deflate' | 'deflate-raw'): Promise<Uint8Array> {
+export async function compress(data: Uint8Array, format: 'deflate' | 'deflate-raw' | 'gzip'): Promise<Uint8Array> {
   const stream = new CompressionStream(format);
   const writer = stream.writable.getWriter();
   // Sources hand out ordinary ArrayBuffer-backed arrays; the cast only narrows the type for the stream.

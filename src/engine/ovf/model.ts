@@ -238,6 +238,40 @@ export interface HardwareItem {
   unknown: KeptXml[];
 }
 
+/**
+ * An item with no values yet: the reader fills it from the XML, the translator from the target's vocabulary.
+ * The typed fields mirror `properties` (see `refreshItem`).
+ */
+export function blankHardwareItem(element: ItemElement, properties: CimProperty[] = []): HardwareItem {
+  return {
+    element,
+    properties,
+    instanceId: null,
+    resourceType: null,
+    resourceSubType: null,
+    otherResourceType: null,
+    elementName: null,
+    caption: null,
+    description: null,
+    address: null,
+    addressOnParent: null,
+    parent: null,
+    hostResources: [],
+    connections: [],
+    virtualQuantity: null,
+    virtualQuantityUnits: null,
+    allocationUnits: null,
+    automaticAllocation: null,
+    required: null,
+    configurations: [],
+    bound: null,
+    coresPerSocket: null,
+    vmwareConfig: [],
+    attributes: [],
+    unknown: [],
+  };
+}
+
 /** `vmw:Config` / `vmw:ExtraConfig`: a VMware key/value setting. */
 export interface VendorKeyValue {
   element: 'Config' | 'ExtraConfig';

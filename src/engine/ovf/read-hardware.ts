@@ -1,4 +1,4 @@
-import type { CimProperty, HardwareItem, ItemElement, KeptXml, SystemSettings, VirtualHardwareSection } from './model';
+import { blankHardwareItem, type CimProperty, type HardwareItem, type ItemElement, type KeptXml, type SystemSettings, type VirtualHardwareSection } from './model';
 import { isSettingsFamily, namespaceFamily } from './namespaces';
 import { familyOf, ovfAttribute, ovfNameOf, parseXsBoolean, requiredAttribute } from './ovf-names';
 import { parseInteger, readMsg, type ReadContext } from './read-context';
@@ -76,31 +76,11 @@ function readSystem(element: XmlElement, context: ReadContext, where: string): S
 function readItem(element: XmlElement, kind: ItemElement, context: ReadContext, where: string): HardwareItem {
   const properties: CimProperty[] = [];
   const item: HardwareItem = {
-    element: kind,
-    properties,
-    instanceId: null,
-    resourceType: null,
-    resourceSubType: null,
-    otherResourceType: null,
-    elementName: null,
-    caption: null,
-    description: null,
-    address: null,
-    addressOnParent: null,
-    parent: null,
-    hostResources: [],
-    connections: [],
-    virtualQuantity: null,
-    virtualQuantityUnits: null,
-    allocationUnits: null,
-    automaticAllocation: null,
+    ...blankHardwareItem(kind, properties),
     required: requiredAttribute(element),
     configurations: (ovfAttribute(element, 'configuration') ?? '').split(/\s+/).filter((c) => c !== ''),
     bound: ovfAttribute(element, 'bound'),
-    coresPerSocket: null,
-    vmwareConfig: [],
     attributes: element.attributes,
-    unknown: [],
   };
   const pendingUnknown: XmlElement[] = [];
   for (const child of childElements(element)) {

@@ -1,4 +1,4 @@
-import type { CimProperty, HardwareItem, ItemElement } from '../model';
+import { blankHardwareItem, type CimProperty, type HardwareItem, type ItemElement } from '../model';
 import { EPASD_NAMESPACE, RASD_NAMESPACE, SASD_NAMESPACE } from '../namespaces';
 import { parseXsBoolean } from '../ovf-names';
 import { parseInteger } from '../read-context';
@@ -67,35 +67,12 @@ export function refreshItem(item: HardwareItem): void {
 
 /** A new item with the given properties (in any order: the writer sorts them). */
 export function newItem(element: ItemElement, values: Record<string, string | null | undefined>): HardwareItem {
-  const item: HardwareItem = {
+  const item = blankHardwareItem(
     element,
-    properties: Object.entries(values)
+    Object.entries(values)
       .filter((entry): entry is [string, string] => entry[1] !== null && entry[1] !== undefined)
       .map(([name, value]) => makeProperty(element, name, value)),
-    instanceId: null,
-    resourceType: null,
-    resourceSubType: null,
-    otherResourceType: null,
-    elementName: null,
-    caption: null,
-    description: null,
-    address: null,
-    addressOnParent: null,
-    parent: null,
-    hostResources: [],
-    connections: [],
-    virtualQuantity: null,
-    virtualQuantityUnits: null,
-    allocationUnits: null,
-    automaticAllocation: null,
-    required: null,
-    configurations: [],
-    bound: null,
-    coresPerSocket: null,
-    vmwareConfig: [],
-    attributes: [],
-    unknown: [],
-  };
+  );
   refreshItem(item);
   return item;
 }
