@@ -26,13 +26,22 @@ export interface CopyResult {
 }
 
 /**
- * Converts a disk: plans the output layout (scanning for data where the format needs tables up front), streams
- * it into the sink in one forward pass, and commits the sink. Any failure or cancel aborts the sink, so no
- * half-written output remains.
+ * Converts a disk and commits the sink. Where the sink can patch what it wrote (a file) and the writer can use
+ * that, one pass writes the data as it is read and the tables last; otherwise the layout is planned first
+ * (scanning for data where the format needs tables up front) and streamed in one forward pass. Any failure or
+ * cancel aborts the sink, so no half-written output remains.
  */
 export async function copyDisk(disk: VirtualDisk, format: OutputFormat, sink: ByteSink, options: CopyOptions = {}): Promise<CopyResult> {
   const counted = new CountingSink(sink);
   try {
+    const writer = DISK_WRITERS[format];
+    if (writer?.planSinglePass && counted.writeAt) {
+      const plan = writer.planSinglePass(disk, options);
+      const write = progressReporter('write', plan.dataBytes, options.onProgress);
+      await plan.write(counted as CountingSink & { writeAt: NonNullable<CountingSink['writeAt']> }, { signal: options.signal, onProgress: write });
+      await sink.close();
+      return { format, outputBytes: counted.bytesWritten };
+    }
     const plan = await planDiskCopy(disk, format, options, sink.name);
     const write = progressReporter('write', plan.dataBytes, options.onProgress);
     await plan.write(counted, { signal: options.signal, onProgress: write });

@@ -41,8 +41,21 @@ export interface DiskWritePlan {
   write(sink: ByteSink, context: WriteContext): Promise<void>;
 }
 
+/** A layout written in one forward pass, its tables patched at the end through `sink.writeAt`. */
+export interface SinglePassPlan {
+  /** Virtual-disk bytes the pass will read: the progress total. */
+  readonly dataBytes: number;
+  write(sink: ByteSink & Required<Pick<ByteSink, 'writeAt'>>, context: WriteContext): Promise<void>;
+}
+
 export interface DiskWriter {
   readonly format: OutputFormat;
+  /**
+   * Optional: where the sink can patch what it has written, write in one pass — data units found and written as
+   * the disk is read, tables filled in at the end — instead of scanning first. The bytes are the same as
+   * `plan`'s; only the output size is not known in advance.
+   */
+  planSinglePass?(disk: VirtualDisk, options: WriterOptions): SinglePassPlan;
   /**
    * The unit at which empty space is left out, when the writer needs a unit map before writing (tables at the
    * front of the file); null when it detects zeros as it streams and needs no pre-scan.

@@ -13,13 +13,27 @@ export interface ByteSink {
   abort(reason?: unknown): Promise<void>;
   /** Optional: advances over `length` zero bytes without writing them (a hole in a sparse file). */
   skipZeros?(length: number): Promise<void>;
+  /**
+   * Optional: overwrites bytes already written (at `offset`, before the current end). A file on disk or a File
+   * System Access writable can; a tar member or a download stream cannot. Disk writers use it to write their
+   * tables after the data in one pass, instead of scanning the disk first to lay the tables out ahead.
+   */
+  writeAt?(offset: number, bytes: Uint8Array): Promise<void>;
 }
 
 /** Bytes written so far; wraps any sink. */
 export class CountingSink implements ByteSink {
   bytesWritten = 0;
+  readonly writeAt?: (offset: number, bytes: Uint8Array) => Promise<void>;
 
-  constructor(private readonly inner: ByteSink) {}
+  constructor(private readonly inner: ByteSink) {
+    if (inner.writeAt) {
+      this.writeAt = async (offset, bytes) => {
+        if (offset + bytes.length > this.bytesWritten) throw new Error(`${inner.name}: patch at ${offset} runs past what was written`);
+        await inner.writeAt!(offset, bytes);
+      };
+    }
+  }
 
   get name(): string {
     return this.inner.name;

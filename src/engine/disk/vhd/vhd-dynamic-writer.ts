@@ -1,6 +1,7 @@
 import { throwIfAborted } from '../../errors';
 import type { ByteSink } from '../../io/byte-sink';
-import type { DiskWriter, DiskWritePlan, WriteContext, WriterOptions } from '../disk-writer';
+import type { DiskWriter, DiskWritePlan, SinglePassPlan, WriteContext, WriterOptions } from '../disk-writer';
+import { nonZeroUnits } from '../non-zero-units';
 import { readUnits } from '../read-units';
 import type { UnitMap } from '../unit-map';
 import type { VirtualDisk } from '../virtual-disk';
@@ -55,7 +56,42 @@ export const vhdDynamicWriter: DiskWriter = {
       write: (sink, context) => writeVhdDynamic(disk, units, layout, footer, sink, context),
     };
   },
+  planSinglePass(disk: VirtualDisk, options: WriterOptions): SinglePassPlan {
+    const footer = encodeVhdFooter(outputVhdFooter(disk, VHD_DYNAMIC, VHD_FOOTER_SIZE, options));
+    return { dataBytes: disk.virtualSize, write: (sink, context) => writeVhdDynamicOnePass(disk, footer, sink, context) };
+  },
 };
+
+/**
+ * The same file in one pass: the table goes out as "nothing stored", each block that holds data is appended as
+ * it is found, and the table is written over its placeholder at the end.
+ */
+async function writeVhdDynamicOnePass(disk: VirtualDisk, footer: Uint8Array, sink: ByteSink & { writeAt: NonNullable<ByteSink['writeAt']> }, { signal, onProgress }: WriteContext): Promise<void> {
+  const layout = planVhdDynamicLayout(vhdCurrentSize(disk), 0);
+  await sink.write(footer);
+  await sink.write(encodeVhdDynamicHeader({ tableOffset: TABLE_OFFSET, maxTableEntries: layout.entries, blockSize: BLOCK_SIZE }));
+  const table = new Uint8Array(layout.tableBytes).fill(0xff);
+  await sink.write(table);
+  const view = new DataView(table.buffer);
+  const bitmap = new Uint8Array(BITMAP_SIZE).fill(0xff);
+  let stored = 0;
+  for await (const unit of nonZeroUnits(disk, BLOCK_SIZE, { signal, onProgress })) {
+    throwIfAborted(signal);
+    view.setUint32(unit.index * 4, blockSector(layout, stored, unit.index), false);
+    await sink.write(bitmap);
+    await sink.write(unit.data);
+    stored++;
+  }
+  await sink.write(footer);
+  await sink.writeAt(TABLE_OFFSET, table);
+}
+
+/** The sector where the `stored`-th stored block begins (blocks follow each other in disk order). */
+function blockSector(layout: VhdDynamicLayout, stored: number, index: number): number {
+  const sector = (layout.firstBlockOffset + stored * (BITMAP_SIZE + BLOCK_SIZE)) / 512;
+  if (sector >= UNALLOCATED) throw new Error(`VHD block ${index} would start beyond sector 2^32`);
+  return sector;
+}
 
 async function writeVhdDynamic(
   disk: VirtualDisk,
@@ -85,11 +121,6 @@ function blockAllocationTable(units: UnitMap, layout: VhdDynamicLayout): Uint8Ar
   const bytes = new Uint8Array(layout.tableBytes).fill(0xff); // 0xFFFFFFFF: not stored
   const view = new DataView(bytes.buffer);
   let stored = 0;
-  for (const index of units.indexes()) {
-    const sector = (layout.firstBlockOffset + stored * (BITMAP_SIZE + BLOCK_SIZE)) / 512;
-    if (sector >= UNALLOCATED) throw new Error(`VHD block ${index} would start beyond sector 2^32`);
-    view.setUint32(index * 4, sector, false);
-    stored++;
-  }
+  for (const index of units.indexes()) view.setUint32(index * 4, blockSector(layout, stored++, index), false);
   return bytes;
 }

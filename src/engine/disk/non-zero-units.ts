@@ -1,0 +1,57 @@
+import { readAhead, type ReadRequest } from './read-ahead';
+import type { UnitData } from './read-units';
+import type { DiskExtent, VirtualDisk } from './virtual-disk';
+import { isAllZero } from './zero';
+
+/**
+ * The units of a disk that hold any non-zero byte, in order, found and read in one pass: only `data` extents are
+ * read (in runs of up to `maxRead` bytes, read ahead), each unit is tested for zeros, and the others are yielded
+ * with their bytes. What a single-pass writer consumes instead of a unit map plus a second read. Progress is the
+ * position reached in the virtual disk (holes are passed over, not read).
+ */
+export async function* nonZeroUnits(
+  disk: VirtualDisk,
+  unitSize: number,
+  { signal, maxRead = 4 * 1024 * 1024, onProgress }: { signal?: AbortSignal; maxRead?: number; onProgress?: (position: number) => void } = {},
+): AsyncGenerator<UnitData> {
+  const chunk = Math.max(unitSize, Math.floor(maxRead / unitSize) * unitSize);
+  let pending: { index: number; data: Uint8Array } | null = null;
+  for await (const { request, bytes } of readAhead(unitRuns(disk.allocation(), chunk), (r) => disk.read(r.offset, r.length), { signal })) {
+    onProgress?.(request.offset + bytes.length);
+    for (let at = 0; at < bytes.length; ) {
+      const offset = request.offset + at;
+      const index = Math.floor(offset / unitSize);
+      const inUnit = offset - index * unitSize;
+      const take = Math.min(bytes.length - at, unitSize - inUnit);
+      const piece = bytes.subarray(at, at + take);
+      at += take;
+      // A unit split across two extents (data, then zero) is assembled before it is judged.
+      if (pending && pending.index !== index) {
+        if (!isAllZero(pending.data)) yield { index: pending.index, data: pending.data };
+        pending = null;
+      }
+      if (inUnit === 0 && take === unitSize) {
+        if (!isAllZero(piece)) yield { index, data: piece };
+        continue;
+      }
+      pending ??= { index, data: new Uint8Array(unitSize) };
+      pending.data.set(piece, inUnit);
+    }
+  }
+  if (pending && !isAllZero(pending.data)) yield { index: pending.index, data: pending.data };
+  onProgress?.(disk.virtualSize);
+}
+
+/** Data extents cut into reads that start and end on unit boundaries where the extent allows. */
+async function* unitRuns(extents: AsyncIterable<DiskExtent>, chunk: number): AsyncGenerator<ReadRequest> {
+  for await (const extent of extents) {
+    if (extent.kind !== 'data') continue;
+    const end = extent.offset + extent.length;
+    for (let offset = extent.offset; offset < end; ) {
+      const stop = Math.min(end, (Math.floor(offset / chunk) + 1) * chunk);
+      yield { offset, length: stop - offset };
+      offset = stop;
+    }
+  }
+}
+
