@@ -1,7 +1,8 @@
 import type { DiskIdentity } from '../identity';
 import { throwIfAborted, VmferryError } from '../../errors';
 import { writeZeros, type ByteSink } from '../../io/byte-sink';
-import type { DiskWriter, DiskWritePlan, WriteContext, WriterOptions } from '../disk-writer';
+import type { DiskWriter, DiskWritePlan, SinglePassPlan, WriteContext, WriterOptions } from '../disk-writer';
+import { nonZeroUnits } from '../non-zero-units';
 import { readUnits } from '../read-units';
 import type { UnitMap } from '../unit-map';
 import type { VirtualDisk } from '../virtual-disk';
@@ -23,7 +24,7 @@ interface VdiLayout {
   outputSize: number;
 }
 
-function planVdiLayout(disk: VirtualDisk, units: UnitMap): VdiLayout {
+function planVdiLayout(disk: VirtualDisk, units: UnitMap | null): VdiLayout {
   const blockCount = Math.ceil(disk.virtualSize / BLOCK_SIZE);
   const blockMapOffset = DATA_ALIGN; // the first 1 MiB boundary after the 512-byte header
   const dataOffset = Math.ceil((blockMapOffset + blockCount * 4) / DATA_ALIGN) * DATA_ALIGN;
@@ -32,7 +33,7 @@ function planVdiLayout(disk: VirtualDisk, units: UnitMap): VdiLayout {
       file: disk.name,
     });
   }
-  return { blockCount, blockMapOffset, dataOffset, outputSize: dataOffset + units.dataUnits * BLOCK_SIZE };
+  return { blockCount, blockMapOffset, dataOffset, outputSize: dataOffset + (units?.dataUnits ?? 0) * BLOCK_SIZE };
 }
 
 export const vdiWriter: DiskWriter = {
@@ -45,7 +46,41 @@ export const vdiWriter: DiskWriter = {
     for (const index of units.indexes()) dataBytes += units.unitLength(index);
     return { outputSize: layout.outputSize, dataBytes, write: (sink, context) => writeVdi(disk, units, layout, sink, context, options.identity) };
   },
+  planSinglePass(disk: VirtualDisk, options: WriterOptions): SinglePassPlan {
+    const layout = planVdiLayout(disk, null);
+    return { dataBytes: disk.virtualSize, write: (sink, context) => writeVdiOnePass(disk, layout, sink, context, options.identity) };
+  },
 };
+
+/**
+ * The same file in one pass: header and block map go out as for an empty disk, each block that holds data is
+ * appended as it is found, and the header (its allocated count) and the block map are written over at the end.
+ */
+async function writeVdiOnePass(
+  disk: VirtualDisk,
+  layout: VdiLayout,
+  sink: ByteSink & { writeAt: NonNullable<ByteSink['writeAt']> },
+  { signal, onProgress }: WriteContext,
+  identity: DiskIdentity | undefined,
+): Promise<void> {
+  const header = (blocksAllocated: number) =>
+    buildVdiHeader({ diskSize: disk.virtualSize, blockSize: BLOCK_SIZE, blockCount: layout.blockCount, blocksAllocated, blockMapOffset: layout.blockMapOffset, dataOffset: layout.dataOffset, identity });
+  const first = header(0);
+  await sink.write(first);
+  await writeZeros(sink, layout.blockMapOffset - first.length);
+  const map = new Uint8Array(layout.blockCount * 4).fill(0xff); // BLOCK_FREE everywhere
+  await sink.write(map);
+  await writeZeros(sink, layout.dataOffset - layout.blockMapOffset - map.length);
+  const view = new DataView(map.buffer);
+  let stored = 0;
+  for await (const unit of nonZeroUnits(disk, BLOCK_SIZE, { signal, onProgress })) {
+    throwIfAborted(signal);
+    await sink.write(unit.data);
+    view.setUint32(unit.index * 4, stored++, true);
+  }
+  await sink.writeAt(0, header(stored));
+  await sink.writeAt(layout.blockMapOffset, map);
+}
 
 async function writeVdi(
   disk: VirtualDisk,

@@ -1,9 +1,10 @@
 import { randomIdentity, type DiskIdentity } from '../identity';
 import { throwIfAborted } from '../../errors';
 import { writeZeros, type ByteSink } from '../../io/byte-sink';
-import type { DiskWriter, DiskWritePlan, WriteContext, WriterOptions } from '../disk-writer';
+import type { DiskWriter, DiskWritePlan, SinglePassPlan, WriteContext, WriterOptions } from '../disk-writer';
+import { nonZeroUnits } from '../non-zero-units';
 import { readUnits } from '../read-units';
-import type { UnitMap } from '../unit-map';
+import { UnitMap } from '../unit-map';
 import type { VirtualDisk } from '../virtual-disk';
 import { PAYLOAD_FULLY_PRESENT } from './bat';
 import { MiB, viewOf } from './fields';
@@ -47,6 +48,10 @@ export const vhdxWriter: DiskWriter = {
       write: (sink, context) => writeVhdx(disk, units, layout, options.identity ?? randomIdentity, sink, context),
     };
   },
+  planSinglePass(disk: VirtualDisk, options: WriterOptions): SinglePassPlan {
+    const layout = planLayout(disk.virtualSize);
+    return { dataBytes: disk.virtualSize, write: (sink, context) => writeVhdxOnePass(disk, layout, options.identity ?? randomIdentity, sink, context) };
+  },
 };
 
 async function writeVhdx(
@@ -57,19 +62,7 @@ async function writeVhdx(
   sink: ByteSink,
   { signal, onProgress }: WriteContext,
 ): Promise<void> {
-  await sink.write(headerSection(layout, identity));
-  await writeZeros(sink, MiB - headerSectionLength());
-  await writeZeros(sink, LOG_LENGTH);
-  const metadata = buildMetadataRegion({
-    blockSize: layout.blockSize,
-    leaveBlocksAllocated: false,
-    virtualSize: layout.virtualSize,
-    logicalSectorSize: LOGICAL_SECTOR_SIZE,
-    physicalSectorSize: PHYSICAL_SECTOR_SIZE,
-    page83Data: randomGuid(identity, 'vhdx page 83 data'),
-  });
-  await sink.write(metadata);
-  await writeZeros(sink, METADATA_LENGTH - metadata.length);
+  await writeHeadersLogAndMetadata(layout, identity, sink);
   let batWritten = 0;
   for (const chunk of batChunks(units, layout)) {
     throwIfAborted(signal);
@@ -84,6 +77,49 @@ async function writeVhdx(
     done += units.unitLength(unit.index);
     onProgress?.(done);
   }
+}
+
+/**
+ * The same file in one pass: the BAT goes out as all NOT_PRESENT, each block that holds data is appended as it
+ * is found, and the BAT is written over its placeholder at the end.
+ */
+async function writeVhdxOnePass(
+  disk: VirtualDisk,
+  layout: VhdxLayout,
+  identity: DiskIdentity,
+  sink: ByteSink & { writeAt: NonNullable<ByteSink['writeAt']> },
+  { signal, onProgress }: WriteContext,
+): Promise<void> {
+  await writeHeadersLogAndMetadata(layout, identity, sink);
+  await writeZeros(sink, layout.batLength);
+  const stored = new UnitMap(layout.blockSize, disk.virtualSize);
+  for await (const unit of nonZeroUnits(disk, layout.blockSize, { signal, onProgress })) {
+    throwIfAborted(signal);
+    await sink.write(unit.data);
+    stored.set(unit.index);
+  }
+  let at = BAT_OFFSET;
+  for (const chunk of batChunks(stored, layout)) {
+    await sink.writeAt(at, chunk);
+    at += chunk.length;
+  }
+}
+
+/** File identifier, headers and region tables, the (empty) log, and the metadata region: all before the BAT. */
+async function writeHeadersLogAndMetadata(layout: VhdxLayout, identity: DiskIdentity, sink: ByteSink): Promise<void> {
+  await sink.write(headerSection(layout, identity));
+  await writeZeros(sink, MiB - headerSectionLength());
+  await writeZeros(sink, LOG_LENGTH);
+  const metadata = buildMetadataRegion({
+    blockSize: layout.blockSize,
+    leaveBlocksAllocated: false,
+    virtualSize: layout.virtualSize,
+    logicalSectorSize: LOGICAL_SECTOR_SIZE,
+    physicalSectorSize: PHYSICAL_SECTOR_SIZE,
+    page83Data: randomGuid(identity, 'vhdx page 83 data'),
+  });
+  await sink.write(metadata);
+  await writeZeros(sink, METADATA_LENGTH - metadata.length);
 }
 
 /** The first 320 KiB: file identifier, both headers (sequence numbers 1 and 2), both region table copies. */
