@@ -15,7 +15,8 @@ import { describeWithTools } from '../../support/tools';
 
 /** A memory sink that can also patch what it wrote, like a file: it makes copyDisk take the single pass. */
 class PatchableMemorySink implements ByteSink {
-  readonly name = 'patchable';
+  // The same name as MemorySink's: a VMDK names its own file (the sink) in its descriptor.
+  readonly name = 'memory';
   private bytes = new Uint8Array(0);
   private length = 0;
   async write(chunk: Uint8Array): Promise<void> {

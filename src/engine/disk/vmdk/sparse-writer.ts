@@ -1,8 +1,9 @@
 import { VmferryError, throwIfAborted } from '../../errors';
 import type { ByteSink } from '../../io/byte-sink';
-import type { DiskWriter, DiskWritePlan, WriteContext, WriterOptions } from '../disk-writer';
+import type { DiskWriter, DiskWritePlan, SinglePassPlan, WriteContext, WriterOptions } from '../disk-writer';
+import { nonZeroUnits } from '../non-zero-units';
 import { readUnits } from '../read-units';
-import type { UnitMap } from '../unit-map';
+import { UnitMap } from '../unit-map';
 import type { VirtualDisk } from '../virtual-disk';
 import { descriptorBytes, descriptorSectorsFor, randomCid, resolveDescriptorOptions, type DescriptorFields } from './descriptor-build';
 import { SectorOutput } from './sector-output';
@@ -55,6 +56,15 @@ export const monolithicSparseWriter: DiskWriter = {
       write: (sink, context) => writeSparse(disk, units, layout, fields, sink, context),
     };
   },
+  planSinglePass(disk: VirtualDisk, options: WriterOptions): SinglePassPlan {
+    const ddb = resolveDescriptorOptions(options, disk.name);
+    const fields = { createType: 'monolithicSparse' as const, capacity: Math.ceil(disk.virtualSize / SECTOR), cid: randomCid(options.identity), ...ddb };
+    if (fields.capacity > MAX_SECTOR) {
+      throw new VmferryError('unsupported', `A VMDK sparse extent holds at most 2 TiB; this disk is ${disk.virtualSize} bytes`, { file: disk.name });
+    }
+    const layout = planLayout(fields.capacity, descriptorSectorsFor(fields));
+    return { dataBytes: disk.virtualSize, write: (sink, context) => writeSparseOnePass(disk, layout, fields, sink, context) };
+  },
 };
 
 function planLayout(capacity: number, descriptorSize: number): SparseLayout {
@@ -75,6 +85,57 @@ async function writeSparse(
   sink: ByteSink,
   { signal, onProgress }: WriteContext,
 ): Promise<void> {
+  const out = new SectorOutput(sink);
+  await writeMetadata(out, layout, fields, sink.name, () => grainTables(units, layout), signal);
+  let done = 0;
+  for await (const unit of readUnits(disk, units, { signal })) {
+    await sink.write(unit.data);
+    done += units.unitLength(unit.index);
+    onProgress?.(done);
+  }
+}
+
+/**
+ * The same file in one pass: the grain tables go out empty, each grain that holds data is appended as it is
+ * found, and both copies of the tables are written over their placeholders at the end.
+ */
+async function writeSparseOnePass(
+  disk: VirtualDisk,
+  layout: SparseLayout,
+  fields: Omit<DescriptorFields, 'extentFile'>,
+  sink: ByteSink & { writeAt: NonNullable<ByteSink['writeAt']> },
+  { signal, onProgress }: WriteContext,
+): Promise<void> {
+  const out = new SectorOutput(sink);
+  await writeMetadata(out, layout, fields, sink.name, () => emptyTables(layout), signal);
+  const stored = new UnitMap(GRAIN_BYTES, disk.virtualSize);
+  for await (const unit of nonZeroUnits(disk, GRAIN_BYTES, { signal, onProgress })) {
+    if (layout.overHead + (stored.dataUnits + 1) * GRAIN_SECTORS > MAX_SECTOR) {
+      throw new VmferryError('unsupported', `A VMDK sparse extent holds at most 2 TiB of sectors; this disk's data does not fit`, { file: disk.name });
+    }
+    await sink.write(unit.data);
+    stored.set(unit.index);
+  }
+  for (const directoryOffset of [layout.rgdOffset, layout.gdOffset]) {
+    let at = (directoryOffset + layout.gdSectors) * SECTOR;
+    for (const batch of batched(grainTables(stored, layout), TABLES_PER_PATCH)) {
+      const bytes = littleEndian(concatTables(batch), batch.length * TABLE_SECTORS * SECTOR);
+      await sink.writeAt(at, bytes);
+      at += bytes.length;
+    }
+  }
+}
+
+/** Header, descriptor, then each grain directory followed by its grain tables, padded to the first grain. */
+async function writeMetadata(
+  out: SectorOutput,
+  layout: SparseLayout,
+  fields: Omit<DescriptorFields, 'extentFile'>,
+  extentFile: string,
+  /** The grain tables, streamed once per directory copy (a 2 TiB disk has 128 MiB of them). */
+  tables: () => Iterable<Uint32Array>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const header: SparseHeader = {
     version: 1,
     flags: FLAG_NEWLINE_TEST | FLAG_REDUNDANT_GD,
@@ -89,26 +150,45 @@ async function writeSparse(
     uncleanShutdown: false,
     compressAlgorithm: COMPRESSION_NONE,
   };
-  const out = new SectorOutput(sink);
   await out.push(buildSparseHeader(header));
-  await out.push(descriptorBytes({ ...fields, extentFile: sink.name }, layout.descriptorSize));
+  await out.push(descriptorBytes({ ...fields, extentFile }, layout.descriptorSize));
   for (const directoryOffset of [layout.rgdOffset, layout.gdOffset]) {
     const firstTable = directoryOffset + layout.gdSectors;
     const directory = new Uint32Array(layout.tables).map((_, i) => firstTable + i * TABLE_SECTORS);
     await out.push(littleEndian(directory, layout.gdSectors * SECTOR));
-    for (const table of grainTables(units, layout)) {
+    for (const table of tables()) {
       throwIfAborted(signal);
       await out.push(littleEndian(table, TABLE_SECTORS * SECTOR));
     }
   }
   await out.zeros(layout.overHead * SECTOR - out.position);
   await out.flush();
-  let done = 0;
-  for await (const unit of readUnits(disk, units, { signal })) {
-    await sink.write(unit.data);
-    done += units.unitLength(unit.index);
-    onProgress?.(done);
+}
+
+/** Grain tables patched per write: 512 of them (1 MiB), so a 2 TiB disk's tables take few writes. */
+const TABLES_PER_PATCH = 512;
+
+function* emptyTables(layout: SparseLayout): Generator<Uint32Array> {
+  const empty = new Uint32Array(ENTRIES_PER_TABLE);
+  for (let i = 0; i < layout.tables; i++) yield empty;
+}
+
+function* batched<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
+}
+
+function concatTables(tables: readonly Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(tables.length * ENTRIES_PER_TABLE);
+  tables.forEach((table, i) => out.set(table, i * ENTRIES_PER_TABLE));
+  return out;
 }
 
 /** The grain tables in order: data unit k (counting in disk order) is the k-th grain after the overhead. */
