@@ -78,7 +78,9 @@ function timed(command, args, env = {}) {
 function qemuConvert(from, to, input, output) {
   const [inFormat] = QEMU[from];
   const [outFormat, outOptions] = QEMU[to];
-  return timed('qemu-img', ['convert', '-f', inFormat, '-O', outFormat, ...outOptions, input, output]);
+  // `-t writeback` makes qemu-img flush its output at the end, as vmferry does (qemu-img's default cache mode,
+  // "unsafe", never flushes): both sides then pay for putting the output on disk.
+  return timed('qemu-img', ['convert', '-t', 'writeback', '-f', inFormat, '-O', outFormat, ...outOptions, input, output]);
 }
 
 function vmferryConvert(input, output, to) {
