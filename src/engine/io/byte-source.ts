@@ -33,6 +33,22 @@ export async function readExact(source: ByteSource, offset: number, length: numb
   return bytes;
 }
 
+/**
+ * Fills `target` from `offset` or fails with a "truncated" error: straight into the caller's buffer where the
+ * source can (readInto), else through a read and a copy. Readers that assemble a disk read from pieces use it to
+ * avoid an intermediate buffer per piece.
+ */
+export async function readExactInto(source: ByteSource, offset: number, target: Uint8Array, what = 'data'): Promise<void> {
+  if (!source.readInto) {
+    target.set(await readExact(source, offset, target.length, what));
+    return;
+  }
+  const count = await source.readInto(offset, target);
+  if (count !== target.length) {
+    throw new VmferryError('truncated', `File ends inside the ${what}: needed ${target.length} bytes, found ${count}`, { file: source.name, offset });
+  }
+}
+
 /** Validates a read request the same way for every source; returns how many bytes can actually be read. */
 export function clampRead(source: { name: string; size: number }, offset: number, length: number): number {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {

@@ -1,4 +1,4 @@
-import { readExact, type ByteSource } from '../../io/byte-source';
+import { readExact, readExactInto, type ByteSource } from '../../io/byte-source';
 import { layerOver, readFromParent } from '../allocation';
 import { clampDiskRead, type DiskExtent, type VirtualDisk } from '../virtual-disk';
 import { UNALLOCATED } from './bat';
@@ -65,6 +65,12 @@ export class VhdSparseDisk implements VirtualDisk {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const count = clampDiskRead(this, offset, length);
+    const block = Math.floor(offset / this.blockSize);
+    const inBlock = offset - block * this.blockSize;
+    // The common case when converting: a read inside one stored block of a dynamic disk is one read of the file.
+    if (this.subformat === 'dynamic' && inBlock + count <= this.blockSize && this.table[block] !== UNALLOCATED) {
+      return readExact(this.source, this.table[block]! * 512 + this.bitmapSize + inBlock, count, `VHD block ${block}`);
+    }
     const out = new Uint8Array(count);
     for (let at = 0; at < count; ) {
       const position = offset + at;
@@ -107,7 +113,7 @@ export class VhdSparseDisk implements VirtualDisk {
     }
     const dataStart = sector * 512 + this.bitmapSize;
     if (this.subformat === 'dynamic') {
-      target.set(await readExact(this.source, dataStart + inBlock, target.length, `VHD block ${block}`));
+      await readExactInto(this.source, dataStart + inBlock, target, `VHD block ${block}`);
       return;
     }
     const bitmap = await this.bitmapOf(block);
