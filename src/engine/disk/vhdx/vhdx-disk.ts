@@ -1,4 +1,4 @@
-import { readExact, type ByteSource } from '../../io/byte-source';
+import { readExact, readExactInto, type ByteSource } from '../../io/byte-source';
 import { layerOver, readFromParent } from '../allocation';
 import { clampDiskRead, type DiskExtent, type ExtentKind, type VirtualDisk } from '../virtual-disk';
 import { BlockAllocationTable, PAYLOAD_FULLY_PRESENT, PAYLOAD_PARTIALLY_PRESENT, PAYLOAD_ZERO, payloadBlockCount } from './bat';
@@ -76,7 +76,7 @@ export class VhdxDisk implements VirtualDisk {
     const out = new Uint8Array(count);
     let at = 0;
     for (const piece of pieces) {
-      if (piece.from === 'file') out.set(await readExact(this.source, piece.fileOffset, piece.length, 'VHDX payload block'), at);
+      if (piece.from === 'file') await readExactInto(this.source, piece.fileOffset, out.subarray(at, at + piece.length), 'VHDX payload block');
       else if (piece.from === 'parent') out.set(await readFromParent(this.parent, piece.diskOffset, piece.length), at);
       at += piece.length;
     }
