@@ -35,6 +35,14 @@ export class NodeFileSink implements ByteSink {
     this.position += chunk.length;
   }
 
+  async writeAt(offset: number, bytes: Uint8Array): Promise<void> {
+    let done = 0;
+    while (done < bytes.length) {
+      const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, offset + done);
+      done += bytesWritten;
+    }
+  }
+
   /** Leaves a hole: the file system stores nothing for it, as `qemu-img convert` does for raw output. */
   async skipZeros(length: number): Promise<void> {
     this.position += length;
