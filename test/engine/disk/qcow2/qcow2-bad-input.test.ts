@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openQcow2 } from '../../../../src/engine/disk/qcow2/qcow2-reader';
 import type { DiskOpenContext } from '../../../../src/engine/disk/open-disk';
 import type { VirtualDisk } from '../../../../src/engine/disk/virtual-disk';
@@ -59,6 +59,9 @@ describeWithTools(['qemu-img', 'qemu-io'], 'qcow2 bad input', () => {
   let compressed: Uint8Array;
   let dir: string;
   const copy = (bytes: Uint8Array) => Uint8Array.from(bytes);
+
+  // Fixtures are regenerated on every run; leave nothing behind in /tmp.
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   beforeAll(() => {
     dir = tempDir('qcow2-bad');

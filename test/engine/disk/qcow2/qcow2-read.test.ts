@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DiskExtent, ExtentKind } from '../../../../src/engine/disk/virtual-disk';
 import { layersOf } from '../../../../src/engine/disk/virtual-disk';
 import { convertFile, makeMixedRaw, MiB, openDiskFile, qemuCompare, qemuImg } from '../../../support/disks';
@@ -46,6 +47,9 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 reading (images ma
   let dir: string;
   let raw: string;
   const path = (name: string) => join(dir, name);
+
+  // Fixtures are regenerated on every run; leave nothing behind in /tmp.
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   beforeAll(() => {
     dir = tempDir('qcow2-read');

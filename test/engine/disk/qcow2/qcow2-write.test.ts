@@ -1,25 +1,37 @@
 import { execFileSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { copyDisk } from '../../../../src/engine/disk/copy';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { copyDisk, type CopyProgress } from '../../../../src/engine/disk/copy';
 import { qcow2Writer } from '../../../../src/engine/disk/qcow2/qcow2-writer';
-import { CLUSTER_SIZE, planQcow2Layout, REFCOUNTS_PER_BLOCK } from '../../../../src/engine/disk/qcow2/qcow2-layout';
+import { CLUSTER_SIZE } from '../../../../src/engine/disk/qcow2/qcow2-layout';
 import { scanUnits } from '../../../../src/engine/disk/unit-map';
 import { RawDisk } from '../../../../src/engine/disk/raw/raw-disk';
+import { MemorySink } from '../../../../src/engine/io/byte-sink';
 import { MemorySource } from '../../../../src/engine/io/memory-source';
 import { NodeFileSink } from '../../../../src/cli/node-file-sink';
 import { isVmferryError } from '../../../../src/engine/errors';
 import { makeMixedRaw, MiB, openDiskFile, pseudoRandom, qemuCheck, qemuCompare, qemuImg } from '../../../support/disks';
 import { tempDir } from '../../../support/packages';
 import { describeWithTools } from '../../../support/tools';
+import { PatchableMemorySink } from './patchable-memory-sink';
 
-/** Our qcow2 output, checked by qemu-img: `check` clean (no errors, no leaks), `compare` identical. */
+/**
+ * Our qcow2 output, checked by qemu-img: `check` clean (no errors, no leaks), `compare` identical. Every case is
+ * written both ways: the single pass (copyDisk into a file, which can patch: no scan, tables patched at the end)
+ * and the planned write (copyDisk into a MemorySink, which cannot: scan, then one forward stream). Both must give
+ * the same bytes, so qemu-img's verdict on the file covers both.
+ */
 async function writeQcow2(input: string, output: string, compress = false): Promise<{ planned: number | null; written: number }> {
   const { disk, close } = await openDiskFile(input);
   try {
+    const phases = new Set<CopyProgress['phase']>();
+    const result = await copyDisk(disk, 'qcow2', await NodeFileSink.create(output), { compress, onProgress: (p) => phases.add(p.phase) });
+    expect(phases.has('scan'), 'a file takes the single pass, which does not scan first').toBe(false);
     const planned = qcow2Writer.plan(disk, await scanUnits(disk, CLUSTER_SIZE), { compress }).outputSize;
-    const result = await copyDisk(disk, 'qcow2', await NodeFileSink.create(output), { compress });
+    const memory = new MemorySink();
+    await copyDisk(disk, 'qcow2', memory, { compress });
+    expect(Buffer.from(memory.bytes()).equals(readFileSync(output)), 'planned and single-pass bytes').toBe(true);
     return { planned, written: result.outputBytes };
   } finally {
     await close();
@@ -34,31 +46,12 @@ function expectClean(path: string): string {
   return check.output;
 }
 
-describe('qcow2 layout', () => {
-  it('finds the refcount fixed point: the blocks count every cluster, themselves included', () => {
-    for (const data of [0, 1, REFCOUNTS_PER_BLOCK - 6, REFCOUNTS_PER_BLOCK - 5, REFCOUNTS_PER_BLOCK, 5 * REFCOUNTS_PER_BLOCK + 3, 40_000_000]) {
-      const layout = planQcow2Layout(data * CLUSTER_SIZE, Array.from({ length: Math.min(data, 10) }, (_, i) => i), data);
-      expect(layout.refcountBlockCount * REFCOUNTS_PER_BLOCK).toBeGreaterThanOrEqual(layout.totalClusters);
-      // Not one block more than needed.
-      expect((layout.refcountBlockCount - 1) * REFCOUNTS_PER_BLOCK).toBeLessThan(layout.totalClusters);
-      expect(layout.refcountTableClusters * (CLUSTER_SIZE / 8)).toBeGreaterThanOrEqual(layout.refcountBlockCount);
-      expect(layout.totalClusters).toBe(layout.metadataClusters + data);
-    }
-  });
-
-  it('the boundary case where adding the last refcount block itself needs one more', () => {
-    // 1 header + 1 table + 1 block + 1 L1 + 1 L2 = 5 metadata clusters; data fills the block exactly.
-    const exact = planQcow2Layout(MiB, [0], REFCOUNTS_PER_BLOCK - 5);
-    expect(exact.refcountBlockCount).toBe(1);
-    const over = planQcow2Layout(MiB, [0], REFCOUNTS_PER_BLOCK - 4);
-    expect(over.refcountBlockCount).toBe(2);
-    expect(over.totalClusters).toBe(REFCOUNTS_PER_BLOCK + 2);
-  });
-});
-
 describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 writing (checked by qemu-img)', () => {
   let dir: string;
   const path = (name: string) => join(dir, name);
+
+  // Fixtures are regenerated on every run; leave nothing behind in /tmp.
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   beforeAll(() => {
     dir = tempDir('qcow2-write');
@@ -107,12 +100,20 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 writing (checked b
     expect(info['virtual-size']).toBe(5 * MiB + 3 * 512);
   });
 
-  it('a sparse 3 GiB disk with data under three L1 entries: three L2 tables, clean, identical', async () => {
+  it('a sparse 3 GiB disk with data under three L1 entries: three L2 tables, each after its data; clean, identical', async () => {
     const { planned } = await writeQcow2(path('wide.qcow2'), path('wide-out.qcow2'));
-    // header, refcount table, one refcount block, one L1 cluster, three L2 tables, 1 + 3 + 16 data clusters.
-    expect(planned).toBe((1 + 1 + 1 + 1 + 3 + 20) * CLUSTER_SIZE);
+    // header, refcount table, L1, then data 1 + L2, data 3 + L2, data 16 + L2, the refcount block last.
+    expect(planned).toBe((1 + 1 + 1 + 1 + 1 + 3 + 1 + 16 + 1 + 1) * CLUSTER_SIZE);
+    expect(statSync(path('wide-out.qcow2')).size).toBe(planned);
     expectClean(path('wide-out.qcow2'));
     expect(qemuCompare(path('wide.qcow2'), 'qcow2', path('wide-out.qcow2'), 'qcow2').status).toBe(0);
+    const map = JSON.parse(qemuImg('map', '--output=json', path('wide-out.qcow2'))) as { start: number; length: number; data: boolean; offset?: number }[];
+    const stored = map.filter((extent) => extent.data).map(({ start, length, offset }) => ({ start, length, offset }));
+    expect(stored).toEqual([
+      { start: 0, length: 64 * 1024, offset: 3 * CLUSTER_SIZE },
+      { start: 700 * MiB, length: 192 * 1024, offset: 5 * CLUSTER_SIZE },
+      { start: 3071 * MiB, length: MiB, offset: 9 * CLUSTER_SIZE },
+    ]);
   });
 
   it('a chain flattens into one clean image identical to the top layer', async () => {
@@ -152,7 +153,7 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 writing (checked b
     await expected.close();
   });
 
-  it('an empty disk and a one-sector disk, plain and compressed: clean and identical', async () => {
+  it('an empty disk and a one-sector disk, plain and compressed, both ways: clean and identical', async () => {
     for (const [name, bytes] of [
       ['empty', new Uint8Array(0)],
       ['sector', new Uint8Array(512).fill(3)],
@@ -160,14 +161,20 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 writing (checked b
       writeFileSync(path(`${name}.raw`), bytes);
       for (const compress of [false, true]) {
         const out = path(`${name}-${compress}.qcow2`);
-        await copyDisk(new RawDisk(new MemorySource(bytes, name)), 'qcow2', await NodeFileSink.create(out), { compress });
+        const single = new PatchableMemorySink();
+        await copyDisk(new RawDisk(new MemorySource(bytes, name)), 'qcow2', single, { compress });
+        expect(single.patches).toBeGreaterThan(0);
+        const planned = new MemorySink();
+        await copyDisk(new RawDisk(new MemorySource(bytes, name)), 'qcow2', planned, { compress });
+        expect(Buffer.from(single.result()).equals(Buffer.from(planned.bytes()))).toBe(true);
+        writeFileSync(out, single.result());
         expectClean(out);
         expect(qemuCompare(path(`${name}.raw`), 'raw', out, 'qcow2').status).toBe(0);
       }
     }
   });
 
-  it('cancel during the write aborts the sink and leaves no file', async () => {
+  it('cancel during the write aborts the sink and leaves no file, single pass or planned', async () => {
     const { disk, close } = await openDiskFile(path('mixed.img'));
     const controller = new AbortController();
     const out = path('cancelled.qcow2');
@@ -178,7 +185,18 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 writing (checked b
       },
     });
     await expect(run).rejects.toSatisfy((e: unknown) => isVmferryError(e, 'aborted'));
-    await close();
     expect(() => statSync(out)).toThrow();
+    // The planned write, cancelled the same way (a sink that cannot patch: scan first, then the write).
+    const again = new AbortController();
+    const memory = new MemorySink();
+    const planned = copyDisk(disk, 'qcow2', memory, {
+      signal: again.signal,
+      onProgress: (p) => {
+        if (p.phase === 'write' && p.done > 0) again.abort();
+      },
+    });
+    await expect(planned).rejects.toSatisfy((e: unknown) => isVmferryError(e, 'aborted'));
+    expect(memory.closed).toBe(false);
+    await close();
   });
 });
