@@ -69,6 +69,7 @@ export default defineConfig(({ mode }) => {
     ],
     test: {
       include: ['test/**/*.test.ts'],
+      globalSetup: ['test/support/global-setup.ts'],
       testTimeout: 60_000,
       hookTimeout: 120_000,
       pool: 'forks',

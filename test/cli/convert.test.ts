@@ -100,10 +100,10 @@ describeWithTools(['qemu-img', 'tar', 'truncate'], 'vmferry convert', () => {
     const child = spawn('node', [VMFERRY, 'convert', big, out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    // Wait until the scan has really started, then interrupt.
+    // Wait until the conversion has really started (its first progress line), then interrupt.
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (stderr.includes('Scanning')) {
+        if (/Scanning|Writing/.test(stderr)) {
           clearInterval(poll);
           resolve();
         }
