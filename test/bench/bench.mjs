@@ -114,8 +114,11 @@ try {
     const qemuRuns = [];
     const ourRuns = [];
     for (let i = 0; i < REPEAT; i++) {
+      // Each run writes a new file: replacing the last run's output would add the cost of freeing it.
+      rmSync(qemuOut, { force: true });
       execFileSync('sync');
       qemuRuns.push(qemuConvert(from, to, sources[from], qemuOut));
+      rmSync(oursOut, { force: true });
       execFileSync('sync');
       ourRuns.push(vmferryConvert(sources[from], oursOut, to));
     }
