@@ -1,4 +1,5 @@
 import { readAhead, type ReadRequest } from './read-ahead';
+import { READ_AHEAD, ringReader } from './unit-map';
 import type { UnitData } from './read-units';
 import type { DiskExtent, VirtualDisk } from './virtual-disk';
 import { isAllZero } from './zero';
@@ -16,7 +17,10 @@ export async function* nonZeroUnits(
 ): AsyncGenerator<UnitData> {
   const chunk = Math.max(unitSize, Math.floor(maxRead / unitSize) * unitSize);
   let pending: { index: number; data: Uint8Array } | null = null;
-  for await (const { request, bytes } of readAhead(unitRuns(disk.allocation(), chunk), (r) => disk.read(r.offset, r.length), { signal })) {
+  // A raw image is read into a few reused buffers (mostly zeros: nothing to keep); a unit handed out is copied.
+  const ring = ringReader(disk, chunk);
+  const read = ring ?? ((r: ReadRequest) => disk.read(r.offset, r.length));
+  for await (const { request, bytes } of readAhead(unitRuns(disk.allocation(), chunk), read, { signal, depth: READ_AHEAD })) {
     onProgress?.(request.offset + bytes.length);
     for (let at = 0; at < bytes.length; ) {
       const offset = request.offset + at;
@@ -31,7 +35,7 @@ export async function* nonZeroUnits(
         pending = null;
       }
       if (inUnit === 0 && take === unitSize) {
-        if (!isAllZero(piece)) yield { index, data: piece };
+        if (!isAllZero(piece)) yield { index, data: ring ? piece.slice() : piece };
         continue;
       }
       pending ??= { index, data: new Uint8Array(unitSize) };

@@ -75,7 +75,7 @@ export async function scanUnits(disk: VirtualDisk, unitSize: number, options: Sc
   const chunk = Math.max(unitSize, Math.floor((options.chunkSize ?? 4 * 1024 * 1024) / unitSize) * unitSize);
   let read = 0;
   const requests = chunkRequests(disk.allocation(), chunk);
-  for await (const { request, bytes } of readAhead(requests, reader(disk, chunk), { signal: options.signal, depth: READ_AHEAD })) {
+  for await (const { request, bytes } of readAhead(requests, ringReader(disk, chunk) ?? readDataOnly(disk), { signal: options.signal, depth: READ_AHEAD })) {
     markNonZero(map, request.offset, bytes);
     read += bytes.length;
     options.onProgress?.(read);
@@ -83,16 +83,17 @@ export async function scanUnits(disk: VirtualDisk, unitSize: number, options: Sc
   return map;
 }
 
-const READ_AHEAD = 2;
+export const READ_AHEAD = 2;
 
 /**
- * Where the disk can read into a caller's buffer (a raw file), the scan cycles through a few buffers: one being
- * tested, the rest being read ahead. Scanning a mostly empty raw image then costs no allocation, page faults or
- * garbage collection per chunk.
+ * Where the disk can read into a caller's buffer (a raw file), a reader that cycles through a few buffers: one
+ * being looked at, the rest being read ahead (READ_AHEAD deep). Scanning a mostly empty raw image then costs no
+ * allocation, page faults or garbage collection per chunk. A buffer is reused once the consumer has moved two
+ * reads on: what must outlive that is copied.
  */
-function reader(disk: VirtualDisk, chunk: number): (request: ReadRequest) => Promise<Uint8Array> {
+export function ringReader(disk: VirtualDisk, chunk: number): ((request: ReadRequest) => Promise<Uint8Array>) | null {
   const readInto = disk.readInto;
-  if (!readInto) return readDataOnly(disk);
+  if (!readInto) return null;
   const ring = Array.from({ length: READ_AHEAD + 2 }, () => new Uint8Array(chunk));
   let next = 0;
   return async ({ offset, length }) => {
