@@ -1,11 +1,13 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { VmferryError } from '../engine/errors';
 import { clampRead, type ByteSource } from '../engine/io/byte-source';
+import { fileDataRanges, type DataRange } from './file-data-ranges';
 
 /** A file on disk as a ByteSource: positioned reads through one open handle, opened read-only. */
 export class NodeFileSource implements ByteSource {
   private constructor(
     private readonly handle: FileHandle,
+    private readonly path: string,
     readonly name: string,
     readonly size: number,
   ) {}
@@ -24,13 +26,11 @@ export class NodeFileSource implements ByteSource {
       await handle.close();
       throw new VmferryError('usage', 'Not a regular file', { file: path });
     }
-    return new NodeFileSource(handle, name, stat.size);
+    return new NodeFileSource(handle, path, name, stat.size);
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const count = clampRead(this, offset, length);
-    // Not zero-filled (every byte is overwritten by the read, or cut off below; zeroing 4 MiB per read costs), and
-    // not from the shared small-buffer pool, so callers may use `.buffer` as their own.
     // Not zero-filled (every byte is overwritten by the read, or cut off below; zeroing 4 MiB per read costs), and
     // a plain Uint8Array over it, not a Buffer: the engine relies on Uint8Array semantics (Buffer#slice is a view).
     const slow = Buffer.allocUnsafeSlow(count);
@@ -42,6 +42,14 @@ export class NodeFileSource implements ByteSource {
       done += bytesRead;
     }
     return done === count ? buffer : buffer.subarray(0, done);
+  }
+
+  private ranges: Promise<DataRange[] | null> | null = null;
+
+  /** Asked once: where the file holds data (see file-data-ranges.ts). */
+  dataRanges(): Promise<DataRange[] | null> {
+    this.ranges ??= fileDataRanges(this.path, this.size);
+    return this.ranges;
   }
 
   async readInto(offset: number, target: Uint8Array): Promise<number> {

@@ -94,9 +94,10 @@ describeWithTools(['qemu-img', 'tar', 'truncate'], 'vmferry convert', () => {
   });
 
   it('Ctrl-C cancels: exit 130, no output file, no partial file', async () => {
+    // 256 MiB of text compressed into a streamOptimized VMDK: seconds of work, so there is time to interrupt it.
     const big = join(dir, 'big.img');
-    execFileSync('truncate', ['-s', String(64 * 1024 * MiB), big]);
-    const out = join(dir, 'cancelled.vhdx');
+    execFileSync('sh', ['-c', `yes "VM Ferry cancels cleanly" | head -c ${256 * MiB} > ${big}`]);
+    const out = join(dir, 'cancelled.vmdk');
     const child = spawn('node', [VMFERRY, 'convert', big, out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));

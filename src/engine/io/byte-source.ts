@@ -19,6 +19,11 @@ export interface ByteSource {
    * allocating, page-faulting and collecting a fresh one per read.
    */
   readInto?(offset: number, target: Uint8Array): Promise<number>;
+  /**
+   * Optional: where the bytes are, for a sparse file whose file system reports its holes (ranges in order; the
+   * rest reads as zeros). null when unknown. A raw image then converts without reading its empty space.
+   */
+  dataRanges?(): Promise<ReadonlyArray<{ offset: number; length: number }> | null>;
 }
 
 /** Reads exactly `length` bytes or fails with a "truncated" error naming the source and offset. */

@@ -29,8 +29,22 @@ export class RawDisk implements VirtualDisk {
     return this.source.name;
   }
 
+  /**
+   * One `data` extent, unless the file system says where the holes are (a sparse image file): then holes are
+   * `unallocated` and are neither read nor written as data.
+   */
   async *allocation(): AsyncGenerator<DiskExtent> {
-    if (this.virtualSize > 0) yield { offset: 0, length: this.virtualSize, kind: 'data' };
+    if (this.virtualSize === 0) return;
+    const ranges = (await this.source.dataRanges?.()) ?? [{ offset: 0, length: this.virtualSize }];
+    let at = 0;
+    for (const range of ranges) {
+      const start = Math.min(range.offset, this.virtualSize);
+      const end = Math.min(range.offset + range.length, this.virtualSize);
+      if (start > at) yield { offset: at, length: start - at, kind: 'unallocated' };
+      if (end > start) yield { offset: start, length: end - start, kind: 'data' };
+      at = Math.max(at, end);
+    }
+    if (at < this.virtualSize) yield { offset: at, length: this.virtualSize - at, kind: 'unallocated' };
   }
 
   read(offset: number, length: number): Promise<Uint8Array> {

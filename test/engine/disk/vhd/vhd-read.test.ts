@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { DiskExtent } from '../../../../src/engine/disk/virtual-disk';
 import { convertFile, makeMixedRaw, MiB, pseudoRandom, qemuCompare, qemuImg } from '../../../support/disks';
 import { tempDir } from '../../../support/packages';
+import { fileDataRanges } from '../../../../src/cli/file-data-ranges';
 import { describeWithTools } from '../../../support/tools';
 import { buildVhd, newUuid, SECTOR } from './vhd-spec-builder';
 import { collect, withDiskFile } from './vhd-test-helpers';
@@ -64,7 +65,7 @@ describeWithTools(['qemu-img', 'truncate'], 'reading VHDs made by qemu-img', () 
 
   for (const size of SIZES) {
     for (const { subformat, forceSize, creator } of VARIANTS) {
-      it(`${size / MiB} MiB ${subformat}, creator ${creator}: same size, same bytes and same allocation as qemu-img`, async () => {
+      it(`${size / MiB} MiB ${subformat}, creator ${creator}: same size, same bytes, allocation as qemu-img (dynamic) or the file system (fixed)`, async () => {
         const path = join(dir, name(size, subformat, forceSize));
         const file = readFileSync(path);
         const footer = file.subarray(file.length - SECTOR);
@@ -81,7 +82,14 @@ describeWithTools(['qemu-img', 'truncate'], 'reading VHDs made by qemu-img', () 
             expect(ourRanges(extents)).toEqual(dataRanges(map));
             expect(extents.some((e) => e.kind === 'unallocated')).toBe(true);
           } else {
-            expect(extents).toEqual([{ offset: 0, length: qemuSize, kind: 'data' }]);
+            // A fixed VHD is raw data: where the file system reports holes in it (a sparse file), they are
+            // unallocated; the data extents are exactly the file's data ranges within the disk (xfs_io, lseek).
+            const fileData = await fileDataRanges(path, file.length);
+            const expected = fileData
+              ? fileData.filter((r) => r.offset < qemuSize).map((r) => [r.offset, Math.min(qemuSize, r.offset + r.length)])
+              : [[0, qemuSize]];
+            expect(ourRanges(extents)).toEqual(expected);
+            expect(extents.reduce((sum, e) => sum + e.length, 0)).toBe(qemuSize);
           }
         });
         await convertFile(path, `${path}.raw`, 'raw');
