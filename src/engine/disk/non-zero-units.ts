@@ -18,7 +18,8 @@ export async function* nonZeroUnits(
   const chunk = Math.max(unitSize, Math.floor(maxRead / unitSize) * unitSize);
   let pending: { index: number; data: Uint8Array } | null = null;
   // A raw image is read into a few reused buffers (mostly zeros: nothing to keep); a unit handed out is copied.
-  const ring = ringReader(disk, chunk);
+  // Formats that store only data would pay that copy for most units (measured slower), so they read fresh buffers.
+  const ring = disk.format === 'raw' ? ringReader(disk, chunk) : null;
   const read = ring ?? ((r: ReadRequest) => disk.read(r.offset, r.length));
   for await (const { request, bytes } of readAhead(unitRuns(disk.allocation(), chunk), read, { signal, depth: READ_AHEAD })) {
     onProgress?.(request.offset + bytes.length);

@@ -86,13 +86,13 @@ export async function scanUnits(disk: VirtualDisk, unitSize: number, options: Sc
 export const READ_AHEAD = 2;
 
 /**
- * Where the disk can read into a caller's buffer (a raw file), a reader that cycles through a few buffers: one
+ * Where the disk can read into a caller's buffer (raw, qcow2), a reader that cycles through a few buffers: one
  * being looked at, the rest being read ahead (READ_AHEAD deep). Scanning a mostly empty raw image then costs no
  * allocation, page faults or garbage collection per chunk. A buffer is reused once the consumer has moved two
  * reads on: what must outlive that is copied.
  */
 export function ringReader(disk: VirtualDisk, chunk: number): ((request: ReadRequest) => Promise<Uint8Array>) | null {
-  const readInto = disk.readInto;
+  const readInto = disk.readInto?.bind(disk);
   if (!readInto) return null;
   const ring = Array.from({ length: READ_AHEAD + 2 }, () => new Uint8Array(chunk));
   let next = 0;

@@ -35,7 +35,7 @@ export interface VirtualDisk {
   allocation(): AsyncIterable<DiskExtent>;
   /** Reads guest data (through parents where this layer has none). Reads past the end return fewer bytes. */
   read(offset: number, length: number): Promise<Uint8Array>;
-  /** Optional: reads into the caller's buffer, as ByteSource.readInto (raw-backed disks offer it). */
+  /** Optional: reads into the caller's buffer, every byte of it, as ByteSource.readInto (raw and qcow2 offer it). */
   readInto?(offset: number, target: Uint8Array): Promise<number>;
   /** Bytes this layer itself occupies in its file(s): what the layer costs on disk. */
   readonly storedBytes: number;

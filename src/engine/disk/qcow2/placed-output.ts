@@ -35,6 +35,7 @@ export class PlacedOutput {
     if (this.out.position > size) throw new Error(`qcow2 writer: ${this.out.position} bytes written, more than the ${size} placed`);
     await this.out.zeros(size - this.out.position);
     await this.out.flush();
+    await this.out.drain();
   }
 
   private async release(): Promise<void> {

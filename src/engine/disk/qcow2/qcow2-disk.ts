@@ -80,6 +80,32 @@ export class Qcow2Disk implements VirtualDisk {
   async read(offset: number, length: number): Promise<Uint8Array> {
     const count = clampDiskRead(this, offset, length);
     if (count === 0) return new Uint8Array(0);
+    const { plan, compressed } = await this.planRead(offset, count);
+    const only = plan.runs[0];
+    if (plan.runs.length === 1 && compressed.length === 0 && !only!.fromParent && only!.length === count) {
+      // The whole range is one run of the file (the common case): hand out the source's buffer, no copy.
+      const bytes = await this.source.read(only!.position, count);
+      if (bytes.length === count) return bytes;
+    }
+    const out = new Uint8Array(count);
+    await this.fill(out, plan, compressed);
+    return out;
+  }
+
+  /** Reads into the caller's buffer (reused by a converter): every byte of it is written, zeros included. */
+  async readInto(offset: number, target: Uint8Array): Promise<number> {
+    const count = clampDiskRead(this, offset, target.length);
+    if (count === 0) return 0;
+    const out = target.subarray(0, count);
+    const { plan, compressed } = await this.planRead(offset, count);
+    const covered = plan.runs.reduce((sum, run) => sum + run.length, 0) + compressed.reduce((sum, piece) => sum + piece.to - piece.from, 0);
+    if (covered < count) out.fill(0);
+    await this.fill(out, plan, compressed);
+    return count;
+  }
+
+  /** Where each byte of [offset, offset + count) comes from: runs of the file or the parent, compressed clusters. */
+  private async planRead(offset: number, count: number): Promise<{ plan: ReadPlan; compressed: CompressedPiece[] }> {
     const { clusterSize } = this.map;
     const end = offset + count;
     const plan = new ReadPlan();
@@ -107,24 +133,23 @@ export class Qcow2Disk implements VirtualDisk {
           break;
       }
     });
-    const only = plan.runs[0];
-    if (plan.runs.length === 1 && compressed.length === 0 && !only!.fromParent && only!.length === count) {
-      // The whole range is one run of the file (the common case): hand out the source's buffer, no copy.
-      const bytes = await this.source.read(only!.position, count);
-      if (bytes.length === count) return bytes;
-    }
-    const out = new Uint8Array(count);
+    return { plan, compressed };
+  }
+
+  /** Copies the planned pieces into `out`; bytes no piece covers are left as they are. */
+  private async fill(out: Uint8Array, plan: ReadPlan, compressed: CompressedPiece[]): Promise<void> {
     const reads = plan.runs.map(async (run) => {
+      const target = out.subarray(run.at, run.at + run.length);
       if (run.fromParent) {
-        out.set(await readFromParent(this.parent, run.position, run.length), run.at);
+        target.set(await readFromParent(this.parent, run.position, run.length));
       } else {
         // Past the end of the file a cluster reads as zeros (see Qcow2ClusterMap).
-        out.set(await this.source.read(run.position, run.length), run.at);
+        const found = this.source.readInto ? await this.source.readInto(run.position, target) : copyFrom(await this.source.read(run.position, run.length), target);
+        target.fill(0, found);
       }
     });
     await Promise.all(reads);
     await this.compressed.copyInto(out, compressed);
-    return out;
   }
 
   private planSubclusters(plan: ReadPlan, mapping: ClusterMapping, cluster: number, clusterStart: number, from: number, to: number, offset: number): void {
@@ -164,4 +189,10 @@ class ReadPlan {
       this.runs.push({ at, position, length, fromParent });
     }
   }
+}
+
+/** Copies `bytes` to the start of `target`; returns how many. */
+function copyFrom(bytes: Uint8Array, target: Uint8Array): number {
+  target.set(bytes);
+  return bytes.length;
 }

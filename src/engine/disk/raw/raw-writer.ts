@@ -2,6 +2,7 @@ import { writeZeros, type ByteSink } from '../../io/byte-sink';
 import type { DiskWriter, DiskWritePlan, WriteContext } from '../disk-writer';
 import { readAhead, readDataOnly, type ReadRequest } from '../read-ahead';
 import type { DiskExtent, VirtualDisk } from '../virtual-disk';
+import { READ_AHEAD, ringReader } from '../unit-map';
 import { forEachZeroRun } from '../zero';
 
 const CHUNK = 4 * 1024 * 1024;
@@ -25,7 +26,11 @@ export const rawWriter: DiskWriter = {
 
 async function writeRaw(disk: VirtualDisk, sink: ByteSink, { signal, onProgress }: WriteContext): Promise<void> {
   let done = 0;
-  for await (const { request, bytes } of readAhead(requestsFor(disk.allocation()), readDataOnly(disk), { signal })) {
+  // Each chunk is written before the ring comes back to its buffer, so reused buffers are safe here.
+  const ring = ringReader(disk, CHUNK);
+  const none = new Uint8Array(0);
+  const read = ring ? (request: ReadRequest & { kind: string }) => (request.kind === 'data' ? ring(request) : Promise.resolve(none)) : readDataOnly(disk);
+  for await (const { request, bytes } of readAhead(requestsFor(disk.allocation()), read, { signal, depth: READ_AHEAD })) {
     if (request.kind === 'data') await writeSparse(sink, bytes);
     else await writeZeros(sink, request.length);
     done += request.length;

@@ -188,4 +188,27 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 reading (images ma
       await close();
     }
   });
+
+  it('readInto a reused, dirty buffer writes every byte: zeros, backing data and past-the-end clusters included', async () => {
+    const { readFileSync } = await import('node:fs');
+    const expectedTop = (variant: string) => {
+      const out = path(`${variant}.expected.raw`);
+      qemuImg('convert', '-q', '-O', 'raw', path(variant), out);
+      return readFileSync(out);
+    };
+    for (const variant of ['zeros.qcow2', 'extended-child.qcow2', 'compressed.qcow2', 'child.qcow2']) {
+      const expected = expectedTop(variant);
+      const { disk, close } = await openDiskFile(path(variant));
+      expect(disk.readInto, variant).toBeTypeOf('function');
+      const buffer = new Uint8Array(3 * MiB).fill(0xaa);
+      for (let offset = 0; offset < SIZE; offset += 3 * MiB - 4096) {
+        const count = await disk.readInto!(offset, buffer);
+        expect(count).toBe(Math.min(buffer.length, SIZE - offset));
+        const want = expected.subarray(offset, offset + count);
+        expect(Buffer.from(buffer.subarray(0, count)).equals(want), `${variant} at ${offset}`).toBe(true);
+        buffer.fill(0xaa);
+      }
+      await close();
+    }
+  });
 });
