@@ -20,7 +20,7 @@ const MiB = 1024 ** 2;
 const VIRTUAL = Number(process.env.BENCH_GIB ?? 4) * GiB;
 const DATA = Number(process.env.BENCH_DATA_MIB ?? 512) * MiB;
 const ZEROS = DATA / 2;
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 
 function median(runs) {
   return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
@@ -117,7 +117,7 @@ try {
     const qemuRuns = [];
     const ourRuns = [];
     // One untimed run per side first: the first run after the sources were written is slow for both sides
-    // (by up to 3x here, as the file system settles), and would otherwise decide medians of 3.
+    // (by up to 3x here, as the file system settles), and would otherwise weigh on the median.
     for (let i = -1; i < REPEAT; i++) {
       // Each run writes a new file: replacing the last run's output would add the cost of freeing it.
       rmSync(qemuOut, { force: true });

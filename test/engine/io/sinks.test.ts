@@ -78,4 +78,34 @@ describe('NodeFileSink', () => {
     await sink.abort();
     expect(await readdir(dir)).toEqual([]);
   });
+
+  // Past 64 MiB the sink starts syncing in the background while writes go on.
+  it('writes, patches and holes past the background-sync threshold land exactly; abort mid-sync leaves nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vmferry-sink-'));
+    const MiB = 1 << 20;
+    const sink = await NodeFileSink.create(join(dir, 'big.img'));
+    const piece = (value: number) => new Uint8Array(8 * MiB).fill(value);
+    for (let i = 0; i < 20; i++) {
+      await sink.write(piece(i + 1));
+      if (i === 12) await sink.skipZeros(MiB);
+    }
+    await sink.writeAt(4 * MiB, new Uint8Array(16).fill(0xee));
+    await sink.skipZeros(MiB); // a trailing hole, made part of the file by close()
+    await sink.close();
+    const bytes = await readFile(join(dir, 'big.img'));
+    expect(bytes.length).toBe(20 * 8 * MiB + 2 * MiB);
+    expect(bytes[0]).toBe(1);
+    expect(bytes.subarray(4 * MiB, 4 * MiB + 16).every((b) => b === 0xee)).toBe(true);
+    expect(bytes[4 * MiB + 16]).toBe(1);
+    expect(bytes[13 * 8 * MiB - 1]).toBe(13);
+    expect(bytes.subarray(13 * 8 * MiB, 13 * 8 * MiB + MiB).every((b) => b === 0)).toBe(true);
+    expect(bytes[13 * 8 * MiB + MiB]).toBe(14);
+    expect(bytes[20 * 8 * MiB + MiB - 1]).toBe(20);
+    expect(bytes.subarray(20 * 8 * MiB + MiB).every((b) => b === 0)).toBe(true);
+
+    const aborted = await NodeFileSink.create(join(dir, 'aborted.img'));
+    for (let i = 0; i < 10; i++) await aborted.write(piece(7));
+    await aborted.abort();
+    expect(await readdir(dir)).toEqual(['big.img']);
+  });
 });
