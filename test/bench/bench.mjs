@@ -22,6 +22,11 @@ const DATA = Number(process.env.BENCH_DATA_MIB ?? 512) * MiB;
 const ZEROS = DATA / 2;
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 
+function spread(runs) {
+  const seconds = runs.map((run) => run.seconds);
+  return `${Math.min(...seconds).toFixed(2)}-${Math.max(...seconds).toFixed(2)}`;
+}
+
 function median(runs) {
   return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
 }
@@ -136,6 +141,7 @@ try {
       pair: `${from} → ${to}`,
       qemu: qemu.seconds,
       vmferry: ours.seconds,
+      spread: `${spread(qemuRuns)} / ${spread(ourRuns)}`,
       ratio: ours.seconds / qemu.seconds,
       rss: ours.rss,
       qemuSize: statSync(qemuOut).size,
@@ -146,11 +152,11 @@ try {
     rmSync(oursOut);
   }
   const pad = (text, width) => String(text).padEnd(width);
-  console.log(`${pad('pair', 22)}${pad('qemu-img s', 12)}${pad('vmferry s', 11)}${pad('ratio', 8)}${pad('peak RSS', 11)}${pad('qemu out', 12)}${pad('vmferry out', 13)}content`);
+  console.log(`${pad('pair', 22)}${pad('qemu-img s', 12)}${pad('vmferry s', 11)}${pad('ratio', 8)}${pad('peak RSS', 11)}${pad('qemu out', 12)}${pad('vmferry out', 13)}${pad('content', 11)}runs min-max s (qemu-img / vmferry)`);
   for (const row of rows) {
     console.log(
       `${pad(row.pair, 22)}${pad(row.qemu.toFixed(2), 12)}${pad(row.vmferry.toFixed(2), 11)}${pad(`${row.ratio.toFixed(2)}x`, 8)}` +
-        `${pad(`${Math.round(row.rss / MiB)} MiB`, 11)}${pad(`${Math.round(row.qemuSize / MiB)} MiB`, 12)}${pad(`${Math.round(row.oursSize / MiB)} MiB`, 13)}${row.check}`,
+        `${pad(`${Math.round(row.rss / MiB)} MiB`, 11)}${pad(`${Math.round(row.qemuSize / MiB)} MiB`, 12)}${pad(`${Math.round(row.oursSize / MiB)} MiB`, 13)}${pad(row.check, 11)}${row.spread}`,
     );
   }
   const worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a));
