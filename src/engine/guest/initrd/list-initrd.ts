@@ -2,12 +2,13 @@ import { gunzipChunks } from '../../archive';
 import { MemorySource } from '../../io/memory-source';
 import { CpioNewcLister } from './cpio-newc';
 import { lz4LegacyBlocks } from './lz4-legacy';
+import { decompressZstd } from './zstd-frames';
 
 /**
  * The file names inside an initrd/initramfs. It is one or more cpio 'newc' archives, each plain or compressed:
  * typically an uncompressed early-microcode cpio (Ubuntu, RHEL 7+) followed by the gzip/xz/lz4/zstd-compressed
- * main archive (kernel Documentation/driver-api/early-userspace/buffer-format.rst). gzip and LZ4 (legacy
- * frame) are listed here; xz, zstd and the rest are reported by name, honestly, as not listable.
+ * main archive (kernel Documentation/driver-api/early-userspace/buffer-format.rst). gzip, zstd and LZ4 (legacy
+ * frame) are listed here; xz and the rest are reported by name, honestly, as not listable.
  */
 export type InitrdCompression = 'gzip' | 'xz' | 'lzma' | 'lz4' | 'zstd' | 'bzip2' | 'lzop';
 
@@ -67,6 +68,19 @@ export async function listInitrd(bytes: Uint8Array, name: string): Promise<Initr
       }
       names.push(...lister.names);
       if (lister.error) return { names, segments, problem: `${name}: ${lister.error} inside the LZ4 data` };
+      break;
+    }
+    if (compression === 'zstd') {
+      const lister = new CpioNewcLister();
+      try {
+        decompressZstd(bytes, position, (chunk) => lister.push(chunk));
+      } catch (error) {
+        // Padding or another segment after the frame may upset the decoder once the archive is complete.
+        if (lister.trailers === 0) return { names: [...names, ...lister.names], segments, problem: `${name}: zstd: ${(error as Error).message}` };
+      }
+      names.push(...lister.names);
+      if (lister.error) return { names, segments, problem: `${name}: ${lister.error} inside the zstd data` };
+      if (lister.trailers === 0) return { names, segments, problem: `${name}: the zstd data ends before the cpio archive does` };
       break;
     }
     if (compression !== 'gzip') return { names, segments, problem: `cannot list (${compression})` };
