@@ -13,3 +13,4 @@ export {
   type GzipDecompressor,
   type GzipReaderOptions,
 } from './gzip';
+export { decompressZstd } from './zstd';

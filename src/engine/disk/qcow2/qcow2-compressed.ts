@@ -1,13 +1,16 @@
+import { decompressZstd } from '../../archive/zstd';
 import { VmferryError } from '../../errors';
 import type { ByteSource } from '../../io/byte-source';
 import { inflateRawInto, InflateError } from './inflate-raw';
 
 /**
- * Compressed clusters (qemu docs/interop/qcow2.txt, "Compressed Clusters Descriptor"): raw deflate streams packed
- * byte after byte, so the clusters of one read usually sit side by side in the file. They are fetched in spans
+ * Compressed clusters (qemu docs/interop/qcow2.txt, "Compressed Clusters Descriptor"): raw deflate streams (or
+ * zstd frames, compression_type 1) packed byte after byte, so the clusters of one read usually sit side by side in the file. They are fetched in spans
  * (one source read for many clusters) and inflated one by one; the last inflated cluster is kept, since
  * sequential reads often cut a cluster in two.
  */
+export type ClusterCompression = 'deflate' | 'zstd';
+
 export interface CompressedPiece {
   cluster: number;
   hostOffset: number;
@@ -29,8 +32,7 @@ export class CompressedClusters {
   constructor(
     private readonly source: ByteSource,
     private readonly clusterSize: number,
-    /** null when the image's compression can be read; otherwise its name (zstd). */
-    private readonly unsupported: string | null,
+    private readonly compression: ClusterCompression,
   ) {}
 
   async copyInto(out: Uint8Array, pieces: CompressedPiece[]): Promise<void> {
@@ -69,14 +71,8 @@ export class CompressedClusters {
   }
 
   private inflate(piece: CompressedPiece, data: Uint8Array, into: Uint8Array): Uint8Array {
-    if (this.unsupported) {
-      throw new VmferryError('unsupported', `qcow2 guest cluster ${piece.cluster} is compressed with ${this.unsupported}, which VM Ferry cannot decompress`, {
-        file: this.source.name,
-        hint: 'Convert it with qemu-img convert -O qcow2 (without -c) first',
-      });
-    }
     try {
-      return inflateRawInto(data, into);
+      return this.compression === 'zstd' ? zstdInto(data, into) : inflateRawInto(data, into);
     } catch (error) {
       if (!(error instanceof InflateError)) throw error;
       throw new VmferryError(
@@ -86,4 +82,26 @@ export class CompressedClusters {
       );
     }
   }
+}
+
+/**
+ * One zstd-compressed cluster: a single frame that must fill `into` exactly (qemu block/qcow2-threads.c writes
+ * one frame per cluster). The descriptor's length runs to the end of a 512-byte sector, so bytes after the frame
+ * are expected and ignored once the cluster is full.
+ */
+function zstdInto(data: Uint8Array, into: Uint8Array): Uint8Array {
+  let filled = 0;
+  try {
+    decompressZstd(data, 0, (chunk) => {
+      if (filled + chunk.length > into.length) throw new InflateError(`zstd data decompresses to more than ${into.length} bytes`);
+      into.set(chunk, filled);
+      filled += chunk.length;
+      return filled < into.length;
+    });
+  } catch (error) {
+    if (error instanceof InflateError) throw error;
+    if (filled < into.length) throw new InflateError(`zstd: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (filled < into.length) throw new InflateError(`zstd data ends after ${filled} of ${into.length} bytes`);
+  return into;
 }

@@ -1,7 +1,7 @@
 import type { ByteSource } from '../../io/byte-source';
 import { layerOver, readFromParent } from '../allocation';
 import { clampDiskRead, type DiskExtent, type ExtentKind, type VirtualDisk } from '../virtual-disk';
-import { CompressedClusters, type CompressedPiece } from './qcow2-compressed';
+import { CompressedClusters, type ClusterCompression, type CompressedPiece } from './qcow2-compressed';
 import type { Qcow2ClusterMap } from './qcow2-cluster-map';
 import { subclusterKind, type ClusterMapping } from './qcow2-l2-entry';
 
@@ -24,12 +24,12 @@ export class Qcow2Disk implements VirtualDisk {
     readonly parent: VirtualDisk | null,
     /** Facts worth telling the user (dirty bit, internal snapshots, backing file). */
     readonly notes: readonly string[],
-    /** null when compressed clusters can be read; otherwise why not (zstd). */
-    compressionProblem: string | null,
+    /** How compressed clusters are compressed (header compression_type 0 or 1). */
+    compression: ClusterCompression,
   ) {
     this.blockSize = map.clusterSize;
     this.storedBytes = source.size;
-    this.compressed = new CompressedClusters(source, map.clusterSize, compressionProblem);
+    this.compressed = new CompressedClusters(source, map.clusterSize, compression);
   }
 
   get name(): string {

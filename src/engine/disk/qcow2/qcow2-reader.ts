@@ -47,8 +47,8 @@ export async function openQcow2(source: ByteSource, context: DiskOpenContext): P
     notes.push(`backing file "${backingName}"`);
     parent = await openBackingFile(source, backingName, extensions.backingFormat, context);
   }
-  const compressionProblem = header.compressionType === 0 ? null : 'zstd';
-  return new Qcow2Disk(source, map, header.virtualSize, `v${header.version}`, parent, notes, compressionProblem);
+  if (header.compressionType === 1) notes.push('compressed clusters use zstd');
+  return new Qcow2Disk(source, map, header.virtualSize, `v${header.version}`, parent, notes, header.compressionType === 1 ? 'zstd' : 'deflate');
 }
 
 function refuseUnsupported(header: Qcow2Header, extensions: Qcow2Extensions, file: string): void {

@@ -2,7 +2,7 @@ import { gunzipChunks } from '../../archive';
 import { MemorySource } from '../../io/memory-source';
 import { CpioNewcLister } from './cpio-newc';
 import { lz4LegacyBlocks } from './lz4-legacy';
-import { decompressZstd } from './zstd-frames';
+import { decompressZstd } from '../../archive';
 
 /**
  * The file names inside an initrd/initramfs. It is one or more cpio 'newc' archives, each plain or compressed:

@@ -58,6 +58,8 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 reading (images ma
     qemuImg('convert', '-q', '-f', 'raw', '-O', 'qcow2', raw, path('v3.qcow2'));
     qemuImg('convert', '-q', '-f', 'raw', '-O', 'qcow2', '-o', 'compat=0.10', raw, path('v2.qcow2'));
     qemuImg('convert', '-q', '-c', '-f', 'raw', '-O', 'qcow2', raw, path('compressed.qcow2'));
+    qemuImg('convert', '-q', '-c', '-f', 'raw', '-O', 'qcow2', '-o', 'compression_type=zstd', raw, path('compressed-zstd.qcow2'));
+    qemuImg('convert', '-q', '-c', '-f', 'raw', '-O', 'qcow2', '-o', 'compression_type=zstd,cluster_size=2M', raw, path('compressed-zstd-2m.qcow2'));
     qemuImg('convert', '-q', '-f', 'raw', '-O', 'qcow2', '-o', 'cluster_size=4096', raw, path('small-clusters.qcow2'));
     qemuImg('convert', '-q', '-f', 'raw', '-O', 'qcow2', '-o', 'cluster_size=2M', raw, path('large-clusters.qcow2'));
     // The compressed descriptor's bit split depends on cluster_bits: try both ends (9 and 21).
@@ -107,6 +109,8 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 reading (images ma
     'v3.qcow2',
     'v2.qcow2',
     'compressed.qcow2',
+    'compressed-zstd.qcow2',
+    'compressed-zstd-2m.qcow2',
     'small-clusters.qcow2',
     'large-clusters.qcow2',
     'compressed-512.qcow2',
@@ -171,7 +175,7 @@ describeWithTools(['qemu-img', 'qemu-io', 'truncate'], 'qcow2 reading (images ma
   it('random reads across cluster, subcluster and compressed boundaries match the raw image', async () => {
     const { readFileSync } = await import('node:fs');
     const expected = readFileSync(raw);
-    for (const variant of ['compressed.qcow2', 'small-clusters.qcow2', 'v2.qcow2']) {
+    for (const variant of ['compressed.qcow2', 'compressed-zstd.qcow2', 'small-clusters.qcow2', 'v2.qcow2']) {
       const { disk, close } = await openDiskFile(path(variant));
       for (const [offset, length] of [
         [0, 1],
