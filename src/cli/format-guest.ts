@@ -11,7 +11,8 @@ export function formatGuest(guest: GuestReport): string[] {
   }
   for (const kernel of guest.kernels) {
     const drivers = kernel.storageDrivers.map((d) => `${d.driver} (${d.where})`).join(', ') || 'none found';
-    lines.push(`  kernel ${kernel.version}${kernel.xen === 'only' ? ' (Xen PV only)' : ''}: initrd ${kernel.initrd ?? 'none'}; storage drivers ${drivers}`);
+    const nics = kernel.networkDrivers.map((d) => `${d.driver} (${d.where})`).join(', ') || 'none found';
+    lines.push(`  kernel ${kernel.version}${kernel.xen === 'only' ? ' (Xen PV only)' : ''}: initrd ${kernel.initrd ?? 'none'}; storage drivers ${drivers}; paravirtual NIC drivers ${nics}`);
     if (kernel.initrdProblem) lines.push(`    ! ${kernel.initrdProblem}`);
   }
   if (guest.bootloader) {

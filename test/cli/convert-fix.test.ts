@@ -90,4 +90,25 @@ describeWithTools(['qemu-img', 'sfdisk', 'e2fsck', 'debugfs'], 'vmferry convert 
     expect(fstab).toMatch(new RegExp(`^UUID=${rootUuid}\\s+/\\s+ext3`, 'm'));
     expect(fstab).toMatch(/^UUID=[0-9a-f-]{36}\s+swap/m);
   });
+
+  it('the import script gives the guest emulated NICs only where its kernel lacks the paravirtual driver', () => {
+    // CentOS 5 has no hv_netvsc (Hyper-V drivers came separately), so Hyper-V gets legacy adapters...
+    const hyperv = vmferry('convert', ova, join(dir, 'hyperv', 'centos5.ovf'), '--target', 'hyperv', '--dry-run');
+    expect(hyperv.status, hyperv.stderr).toBe(0);
+    expect(hyperv.stdout).toContain('NICs: legacy network adapters (emulated DEC 21140), as kernel 2.6.18-398.el5 has no Hyper-V synthetic network (hv_netvsc) driver');
+    const folder = join(dir, 'hyperv-out');
+    execFileSync('mkdir', ['-p', folder]);
+    expect(vmferry('convert', ova, join(folder, 'centos5.ovf'), '--target', 'hyperv').status).toBe(0);
+    expect(readFileSync(join(folder, 'import-hyperv.ps1'), 'utf8')).toMatch(/Add-VMNetworkAdapter [^\n]*-IsLegacy \$true/);
+    // ...while its virtio_net module keeps KVM on virtio.
+    const kvmFolder = join(dir, 'kvm-out');
+    execFileSync('mkdir', ['-p', kvmFolder]);
+    const kvm = vmferry('convert', ova, join(kvmFolder, 'centos5.ovf'), '--target', 'kvm');
+    expect(kvm.status, kvm.stderr).toBe(0);
+    const domain = readFileSync(join(kvmFolder, 'domain.xml'), 'utf8');
+    expect(domain).toContain('<model type="virtio"/>');
+    expect(domain).not.toContain('e1000');
+    const inspect = vmferry('inspect', ova);
+    expect(inspect.stdout).toMatch(/kernel 2\.6\.18-398\.el5: .*paravirtual NIC drivers virtio_net \(modules\)/);
+  });
 });

@@ -50,6 +50,7 @@ export function GuestPanel({ report }: { report: GuestReport }) {
             label: 'Storage drivers',
             cell: (k) => (k.storageDrivers.length ? k.storageDrivers.map((d) => `${d.driver} (${d.where})`).join(', ') : k.initrdProblem ?? 'none found'),
           },
+          { label: 'Paravirtual NIC drivers', cell: (k) => k.networkDrivers.map((d) => `${d.driver} (${d.where})`).join(', ') || 'none found' },
           { label: 'initrd', cell: (k) => (k.initrd ? <code>{k.initrd}</code> : '—') },
         ]}
       />

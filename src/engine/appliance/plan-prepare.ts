@@ -6,6 +6,8 @@ import type { Envelope } from '../ovf/model';
 import { readOvf } from '../ovf/read-ovf';
 import { buildEnvelope, translateEnvelope, type SystemSpec, type Translation } from '../ovf/translate';
 import type { HelperVm } from '../helpers/helper-vm';
+import { defaultKernel } from '../guest/initrd/driver-check';
+import { emulatedNicReason } from '../guest/initrd/network-drivers';
 import type { Appliance } from './appliance';
 import { noReadableDiskError } from './no-readable-disk';
 import { xvaDetailsOf } from './open-xva';
@@ -41,7 +43,10 @@ export interface Prepared {
 }
 
 export interface PrepareOptions {
-  /** Guest inspection found no Hyper-V synthetic NIC driver (hv_netvsc): the helper adds legacy adapters. */
+  /**
+   * Whether the guest lacks the target's paravirtual NIC driver (Hyper-V hv_netvsc, KVM virtio_net), so the
+   * import helper gives it emulated NICs. By default decided from the appliance's guest report, when there is one.
+   */
   guestLacksSyntheticNic?: boolean;
 }
 
@@ -99,8 +104,10 @@ export async function prepareConversion(appliance: Appliance, request: ConvertRe
     });
   }
   const manifestChoice = request.container === 'ova' || request.container === 'ovf' ? (request.manifest ?? translation?.manifest ?? basics.manifest) : 'none';
-  const helperVm = buildHelperVm(request, system, disks, translation, networkMap, options, appliance);
-  if (options.guestLacksSyntheticNic && request.target === 'hyperv') decisions.push('NICs: legacy (emulated) adapters, as the guest lacks the hv_netvsc driver');
+  const nicReason = emulatedNicReason(appliance.report.guest ? defaultKernel(appliance.report.guest) : null, request.target);
+  const legacyNic = options.guestLacksSyntheticNic ?? nicReason !== null;
+  const helperVm = buildHelperVm(request, system, disks, translation, networkMap, legacyNic, appliance);
+  if (legacyNic && basics.helper !== 'none') decisions.push(nicReason ?? 'NICs: emulated adapters, as asked (the guest lacks the paravirtual NIC driver)');
   return {
     basics,
     baseName,
@@ -159,7 +166,7 @@ function buildHelperVm(
   disks: readonly PreparedDisk[],
   translation: Translation | null,
   networkMap: Record<string, string>,
-  options: PrepareOptions,
+  legacyNic: boolean,
   appliance: Appliance,
 ): HelperVm {
   const translated = translation?.systems[0];
@@ -179,7 +186,7 @@ function buildHelperVm(
       bus: translated?.disks.find((t) => t.href === d.output)?.bus ?? bus,
     })),
     nics: (system?.nics ?? []).map((nic) => ({ network: nic.network ? (networkMap[nic.network] ?? nic.network) : null, mac: nic.mac })),
-    legacyNic: options.guestLacksSyntheticNic ?? false,
+    legacyNic,
     pv: request.target === 'xenserver-pv' || request.pv ? (pvSource ?? { bootloader: 'pygrub', args: 'console=hvc0' }) : null,
   };
 }

@@ -1,4 +1,6 @@
+import { NIC_DRIVERS } from '../guest/initrd/network-drivers';
 import type { Appliance } from './appliance';
+import { inspectGuestOf } from './guest-repair';
 import { knownOutputSize } from './plan-defaults';
 import { prepareConversion, type PrepareOptions } from './plan-prepare';
 import type { ConvertRequest, GuestEdit, Plan, PlannedFile } from './plan-types';
@@ -15,9 +17,13 @@ export interface PlanOptions extends PrepareOptions {
  * Plans a conversion: which files the output holds, in the order they are written, with their sizes where
  * they are known before writing; the format of each disk; what the translation decided, dropped and warns
  * about; the network mapping; the manifest. Plain data: `--dry-run` prints it, the app shows it, `runPlan`
- * executes it. Nothing is read but the descriptor.
+ * executes it. Nothing is read but the descriptor, and the guest's files where the plan depends on them: its
+ * NIC drivers for an import script (Hyper-V, libvirt), the files to repair with `fix`.
  */
 export async function planConversion(appliance: Appliance, request: ConvertRequest, options: PlanOptions = {}): Promise<Plan> {
+  if (request.container === 'ovf' && NIC_DRIVERS[request.target] && options.guestLacksSyntheticNic === undefined && !appliance.report.guest) {
+    await inspectGuestOf(appliance);
+  }
   const prepared = await prepareConversion(appliance, request, options);
   const files: PlannedFile[] = [];
   const base = prepared.baseName;

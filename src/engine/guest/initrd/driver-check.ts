@@ -3,6 +3,7 @@ import type { GuestTree } from '../inspect/guest-tree';
 import { decodeGuestText } from '../inspect/guest-text';
 import type { InstalledKernel } from '../inspect/kernels';
 import { listInitrd } from './list-initrd';
+import { ALL_NIC_MODULES, NIC_CONFIGS } from './network-drivers';
 import { ALL_STORAGE_MODULES, BUS_DRIVERS, moduleNameOf, type StorageBus } from './storage-drivers';
 
 /** Kernel config options that build a storage driver in, and the module name it would otherwise have. */
@@ -20,18 +21,19 @@ const BUILTIN_CONFIGS: Record<string, string> = {
 /**
  * Where each storage driver of a kernel is: built in (`CONFIG_*=y` in /boot/config-<ver>, or listed in
  * modules.builtin), in its initrd (the cpio listing), or only in /lib/modules (modules.dep) — the case that
- * needs the initrd rebuilt inside the guest (notes §1.6).
+ * needs the initrd rebuilt inside the guest (notes §1.6). Paravirtual NIC drivers are found the same way, where
+ * built in or in /lib/modules is enough.
  */
-export async function findStorageDrivers(tree: GuestTree, kernel: InstalledKernel): Promise<Pick<KernelReport, 'storageDrivers' | 'initrdProblem'>> {
+export async function findKernelDrivers(tree: GuestTree, kernel: InstalledKernel): Promise<Pick<KernelReport, 'storageDrivers' | 'initrdProblem' | 'networkDrivers'>> {
   const where = new Map<string, StorageDriverReport['where']>();
-  const wanted = new Set(ALL_STORAGE_MODULES);
+  const wanted = new Set([...ALL_STORAGE_MODULES, ...ALL_NIC_MODULES]);
   const note = (module: string | null, place: StorageDriverReport['where']) => {
     if (module === null || !wanted.has(module)) return;
     const rank = { builtin: 3, initrd: 2, modules: 1 };
     const had = where.get(module);
     if (!had || rank[place] > rank[had]) where.set(module, place);
   };
-  for (const [config, module] of Object.entries(BUILTIN_CONFIGS)) {
+  for (const [config, module] of Object.entries({ ...BUILTIN_CONFIGS, ...NIC_CONFIGS })) {
     if (kernel.configValues.get(config) === 'y') note(module, 'builtin');
   }
   if (kernel.modules) {
@@ -49,8 +51,12 @@ export async function findStorageDrivers(tree: GuestTree, kernel: InstalledKerne
       initrdProblem = `cannot read ${kernel.initrd}`;
     }
   }
-  const storageDrivers = [...where].map(([driver, place]) => ({ driver, where: place })).sort((a, b) => (a.driver < b.driver ? -1 : 1));
-  return { storageDrivers, initrdProblem };
+  const found = [...where].map(([driver, place]) => ({ driver, where: place })).sort((a, b) => (a.driver < b.driver ? -1 : 1));
+  const isNic = (driver: string) => ALL_NIC_MODULES.includes(driver);
+  const storageDrivers = found.filter((d) => !isNic(d.driver));
+  // A NIC module that is also in the initrd is still a module; what matters is that it can be loaded.
+  const networkDrivers = found.filter((d) => isNic(d.driver)).map((d) => ({ driver: d.driver, where: d.where === 'builtin' ? ('builtin' as const) : ('modules' as const) }));
+  return { storageDrivers, initrdProblem, networkDrivers };
 }
 
 async function readLines(tree: GuestTree, path: string): Promise<string[]> {

@@ -107,6 +107,8 @@ export interface KernelReport {
   storageDrivers: StorageDriverReport[];
   /** Why the initrd could not be listed ('cannot list (xz)'), or null when it was listed or there is none. */
   initrdProblem: string | null;
+  /** Paravirtual NIC drivers the kernel has (hv_netvsc, virtio_net): built in, or a module in /lib/modules. */
+  networkDrivers: { driver: string; where: 'builtin' | 'modules' }[];
 }
 
 export interface StorageDriverReport {

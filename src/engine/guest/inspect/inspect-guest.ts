@@ -1,4 +1,4 @@
-import { findStorageDrivers } from '../initrd/driver-check';
+import { findKernelDrivers } from '../initrd/driver-check';
 import { BLS_DIR, describeBootloader, findBootConfigs, GRUBENV_PATHS } from './bootloader';
 import { classifyFilesystem } from './classify';
 import { parseDeviceName } from './device-name';
@@ -114,7 +114,7 @@ export async function inspectGuest(volumes: readonly GuestVolumeView[], options:
   const kernels = [];
   for (const kernel of installed) {
     const { configValues: _config, ...plain } = kernel;
-    kernels.push({ ...plain, ...(await findStorageDrivers(tree, kernel)) });
+    kernels.push({ ...plain, ...(await findKernelDrivers(tree, kernel)) });
   }
   const configs = await findBootConfigs(tree);
   const bootloader = await describeBootloader(tree, configs);

@@ -6,7 +6,7 @@ import { decodeGuestText } from './guest-text';
  * Installed kernels: `/boot/vmlinuz-<version>` with their `/lib/modules/<version>`, config and initrd, by the
  * rules of libguestfs-common `linux_kernels.ml` (notes §1.4).
  */
-export interface InstalledKernel extends Omit<KernelReport, 'storageDrivers' | 'initrdProblem'> {
+export interface InstalledKernel extends Omit<KernelReport, 'storageDrivers' | 'initrdProblem' | 'networkDrivers'> {
   /** `CONFIG_*` values from /boot/config-<version>: 'y', 'm', or absent. */
   configValues: Map<string, string>;
 }

@@ -97,6 +97,7 @@ export const KERNEL_MODULES: [string, string[]][] = [
   ['drivers/virtio/virtio_ring.ko', []],
   ['drivers/virtio/virtio_pci.ko', ['drivers/virtio/virtio.ko', 'drivers/virtio/virtio_ring.ko']],
   ['drivers/block/virtio_blk.ko', ['drivers/virtio/virtio.ko', 'drivers/virtio/virtio_ring.ko']],
+  ['drivers/net/virtio_net.ko', ['drivers/virtio/virtio.ko', 'drivers/virtio/virtio_ring.ko']],
 ];
 
 export const XEN_KERNEL_MODULES: [string, string[]][] = [
@@ -110,7 +111,8 @@ export const INITRD_MODULES = ['scsi_mod', 'sd_mod', 'scsi_transport_spi', 'mptb
 export const XEN_INITRD_MODULES = ['scsi_mod', 'sd_mod', 'libata', 'ata_piix', 'xenblk', 'jbd', 'ext3'];
 
 /**
- * A few lines of each kernel's /boot/config-<version>: what inspection reads (Xen support, storage drivers).
+ * A few lines of each kernel's /boot/config-<version>: what inspection reads (Xen support, storage and NIC
+ * drivers; no Hyper-V drivers: RHEL 5 had them only as the separate Linux Integration Services).
  * RHEL 5 builds the old IDE driver in (emulated IDE disks are hdX there; libata's ata_piix is a module for
  * SATA), which is why moving a RHEL 5 guest from SCSI to IDE means renaming sda to hda.
  */
@@ -132,6 +134,7 @@ export function kernelConfig(version: string, xen: boolean): string {
     'CONFIG_ATA_PIIX=m',
     'CONFIG_FUSION_SPI=m',
     xen ? 'CONFIG_XEN_BLKDEV_FRONTEND=m' : 'CONFIG_VIRTIO_BLK=m',
+    xen ? 'CONFIG_XEN_NETDEV_FRONTEND=m' : 'CONFIG_VIRTIO_NET=m',
     'CONFIG_EXT3_FS=m',
     '',
   ].join('\n');

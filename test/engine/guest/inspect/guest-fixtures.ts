@@ -244,8 +244,8 @@ export function ubuntu2204(grubCfg = UBUNTU_GRUB_CFG, defaultGrub = 'GRUB_DEFAUL
       '/boot/vmlinuz-5.15.0-91-generic': 'k',
       // A zstd frame cut after its header: an initrd that cannot be checked (real zstd initrds: list-initrd tests).
       '/boot/initrd.img-5.15.0-91-generic': new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]),
-      '/boot/config-5.15.0-91-generic': 'CONFIG_VIRTIO_BLK=m\nCONFIG_HYPERV_STORAGE=m\nCONFIG_ATA_PIIX=y\nCONFIG_SATA_AHCI=y\nCONFIG_XEN=y\nCONFIG_FUSION_SPI=m\n',
-      '/usr/lib/modules/5.15.0-91-generic/modules.dep': 'kernel/drivers/block/virtio_blk.ko:\nkernel/drivers/scsi/hv_storvsc.ko:\nkernel/drivers/message/fusion/mptspi.ko:\n',
+      '/boot/config-5.15.0-91-generic': 'CONFIG_VIRTIO_BLK=m\nCONFIG_HYPERV_STORAGE=m\nCONFIG_ATA_PIIX=y\nCONFIG_SATA_AHCI=y\nCONFIG_XEN=y\nCONFIG_FUSION_SPI=m\nCONFIG_VIRTIO_NET=y\n',
+      '/usr/lib/modules/5.15.0-91-generic/modules.dep': 'kernel/drivers/block/virtio_blk.ko:\nkernel/drivers/scsi/hv_storvsc.ko:\nkernel/drivers/message/fusion/mptspi.ko:\nkernel/drivers/net/hyperv/hv_netvsc.ko.zst:\n',
       '/usr/lib/modules/5.15.0-91-generic/modules.builtin': 'kernel/drivers/block/xen-blkfront.ko\n',
     },
     'ext4',

@@ -101,6 +101,11 @@ describe('inspectGuest', () => {
       { driver: 'virtio_blk', where: 'modules' },
       { driver: 'xen_blkfront', where: 'builtin' },
     ]);
+    // NIC drivers are listed apart: virtio_net built in (CONFIG_VIRTIO_NET=y), hv_netvsc a zstd-compressed module.
+    expect(kernel.networkDrivers).toEqual([
+      { driver: 'hv_netvsc', where: 'modules' },
+      { driver: 'virtio_net', where: 'builtin' },
+    ]);
     expect(report.naming.generation).toBe('libata');
     expect(report.naming.styles).toEqual(['uuid']);
   });
