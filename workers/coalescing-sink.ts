@@ -11,12 +11,20 @@ export const COALESCE_BYTES = 4 * 1024 * 1024;
 export class CoalescingSink implements ByteSink {
   private buffer: Uint8Array;
   private used = 0;
+  /** Patches reach the inner sink after what is gathered, so they land on bytes already there. */
+  readonly writeAt?: (offset: number, bytes: Uint8Array) => Promise<void>;
 
   constructor(
     private readonly inner: ByteSink,
     private readonly size = COALESCE_BYTES,
   ) {
     this.buffer = new Uint8Array(size);
+    if (inner.writeAt) {
+      this.writeAt = async (offset, bytes) => {
+        await this.flush();
+        await inner.writeAt!(offset, bytes);
+      };
+    }
   }
 
   get name(): string {

@@ -4,6 +4,11 @@
  * undo what they created, and a folder package as several downloads over the broker port.
  */
 import { describe, expect, it } from 'vitest';
+import { copyDisk } from '../../src/engine/disk/copy';
+import { seededIdentity } from '../../src/engine/disk/identity';
+import { RawDisk } from '../../src/engine/disk/raw/raw-disk';
+import { MemorySink } from '../../src/engine/io/byte-sink';
+import { MemorySource } from '../../src/engine/io/memory-source';
 import type { OutputTarget } from '../../src/engine/appliance/output-target';
 import { errorCodeOf } from '../../src/engine/errors';
 import { CoalescingSink } from '../../workers/coalescing-sink';
@@ -29,6 +34,24 @@ describe('output targets', () => {
     expect(file.committed?.[64 * 1024 * 199]).toBe(199);
     // 12.5 MiB in 4 MiB chunks: 4 writes, not 200 round trips to the browser process.
     expect(file.writes).toBe(4);
+  });
+
+  it('a picked file takes a disk in one pass, tables patched last: the same bytes as the planned two-pass write', async () => {
+    // 8 MiB with data in a few places (the tables of a qcow2/VHD/VHDX point at them).
+    const raw = new Uint8Array(8 * 1024 * 1024);
+    for (const at of [0, 70_000, 3 * 1024 * 1024 + 5, 8 * 1024 * 1024 - 10]) raw.fill((at % 251) + 1, at, at + 9000);
+    for (const format of ['qcow2', 'vhd', 'vhdx', 'vdi', 'vmdk-sparse'] as const) {
+      const identity = () => seededIdentity('picked-file', new Date('2026-11-29T00:00:00Z'));
+      const planned = new MemorySink();
+      await copyDisk(new RawDisk(new MemorySource(raw, 'raw.img')), format, planned, { identity: identity() });
+      const file = new FakeFile('memory');
+      const target = await outputTarget({ kind: 'file', handle: file as unknown as FileSystemFileHandle });
+      if (target.kind !== 'file') throw new Error('expected a file target');
+      expect(target.sink.writeAt, format).toBeTypeOf('function');
+      await copyDisk(new RawDisk(new MemorySource(raw, 'raw.img')), format, target.sink, { identity: identity() });
+      expect(file.patches, format).toBeGreaterThan(0);
+      expect(Buffer.from(file.committed!).equals(Buffer.from(planned.bytes())), format).toBe(true);
+    }
   });
 
   it('a picked file: abort discards the swap copy and commits nothing', async () => {
