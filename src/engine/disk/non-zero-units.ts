@@ -13,7 +13,21 @@ import { isAllZero } from './zero';
 export async function* nonZeroUnits(
   disk: VirtualDisk,
   unitSize: number,
-  { signal, maxRead = 4 * 1024 * 1024, onProgress }: { signal?: AbortSignal; maxRead?: number; onProgress?: (position: number) => void } = {},
+  {
+    signal,
+    maxRead = 4 * 1024 * 1024,
+    onProgress,
+    transient = false,
+  }: {
+    signal?: AbortSignal;
+    maxRead?: number;
+    onProgress?: (position: number) => void;
+    /**
+     * The consumer is done with each unit's bytes before it asks for the next one (it copies what it keeps), so
+     * units read into reused buffers are handed out as they are, not copied.
+     */
+    transient?: boolean;
+  } = {},
 ): AsyncGenerator<UnitData> {
   const chunk = Math.max(unitSize, Math.floor(maxRead / unitSize) * unitSize);
   let pending: { index: number; data: Uint8Array } | null = null;
@@ -36,7 +50,7 @@ export async function* nonZeroUnits(
         pending = null;
       }
       if (inUnit === 0 && take === unitSize) {
-        if (!isAllZero(piece)) yield { index, data: ring ? piece.slice() : piece };
+        if (!isAllZero(piece)) yield { index, data: ring && !transient ? piece.slice() : piece };
         continue;
       }
       pending ??= { index, data: new Uint8Array(unitSize) };

@@ -15,16 +15,23 @@ export class PlacedOutput {
     this.out = new BatchedSink(sink);
   }
 
-  /** Writes `bytes` at `offset`, which must not be before the end of what was put so far. */
-  async put(offset: number, bytes: Uint8Array): Promise<void> {
+  /**
+   * Writes `bytes` at `offset`, which must not be before the end of what was put so far. `transient` bytes are
+   * valid only until this returns: they are copied into the batch (or written) now instead of being kept.
+   */
+  async put(offset: number, bytes: Uint8Array, { transient = false } = {}): Promise<void> {
     const pending = this.pending;
-    if (pending && offset === this.pendingAt + pending.length && continues(pending, bytes)) {
+    if (!transient && pending && offset === this.pendingAt + pending.length && continues(pending, bytes)) {
       this.pending = new Uint8Array(pending.buffer, pending.byteOffset, pending.length + bytes.length);
       return;
     }
     await this.release();
     if (offset < this.out.position) throw new Error(`qcow2 writer: piece at ${offset} goes before ${this.out.position}, already written`);
     await this.out.zeros(offset - this.out.position);
+    if (transient) {
+      await this.out.write(bytes);
+      return;
+    }
     this.pending = bytes;
     this.pendingAt = offset;
   }

@@ -29,12 +29,15 @@ export class Qcow2Output {
     if (this.prefix.l1TableClusters > 0) await this.out.put(this.prefix.l1TableOffset, tables.l1Table);
   }
 
-  /** Stores guest cluster `index`: `compressed` (its raw deflate) when given, else `data` as is. */
-  async add(index: number, data: Uint8Array, compressed: Uint8Array | null): Promise<void> {
+  /**
+   * Stores guest cluster `index`: `compressed` (its raw deflate) when given, else `data` as is. `transient`: the
+   * bytes are valid only until this returns (a reused read buffer), so they are copied, never kept.
+   */
+  async add(index: number, data: Uint8Array, compressed: Uint8Array | null, { transient = false } = {}): Promise<void> {
     if (!compressed && data.length !== this.prefix.geometry.clusterSize) throw new Error(`qcow2 writer: cluster ${index} is ${data.length} bytes`);
     const at = this.appender.place(index, compressed ? compressed.length : STORED_RAW);
     await this.writeTables();
-    await this.out.put(at, compressed ?? data);
+    await this.out.put(at, compressed ?? data, { transient: transient && !compressed });
   }
 
   /** Places and writes the last tables; returns the file size. */

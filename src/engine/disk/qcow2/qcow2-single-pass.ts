@@ -23,16 +23,17 @@ export async function writeQcow2SinglePass(
   const prefix = planQcow2Prefix(disk.virtualSize, geometry);
   const output = new Qcow2Output(sink, prefix);
   await output.front();
-  const units = nonZeroUnits(disk, geometry.clusterSize, { signal, onProgress });
   if (compress) {
-    for await (const unit of deflatedUnits(units, geometry.clusterSize)) {
+    // Deflating keeps several units in flight: they must be copies.
+    for await (const unit of deflatedUnits(nonZeroUnits(disk, geometry.clusterSize, { signal, onProgress }), geometry.clusterSize)) {
       throwIfAborted(signal);
       await output.add(unit.index, unit.data, unit.compressed);
     }
   } else {
-    for await (const unit of units) {
+    // Each cluster is copied into the output batch before the next is asked for.
+    for await (const unit of nonZeroUnits(disk, geometry.clusterSize, { signal, onProgress, transient: true })) {
       throwIfAborted(signal);
-      await output.add(unit.index, unit.data, null);
+      await output.add(unit.index, unit.data, null, { transient: true });
     }
   }
   await output.finish();
