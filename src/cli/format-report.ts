@@ -1,3 +1,4 @@
+import { signatureText } from '../engine/ovf/signature/signature-text';
 import type { ApplianceReport, VirtualSystemReport } from '../engine/appliance/report';
 import { formatGuest } from './format-guest';
 import { formatBytes } from './progress';
@@ -36,7 +37,7 @@ export function formatReport(report: ApplianceReport): string {
   if (report.manifest) {
     const m = report.manifest;
     const state = m.ok === null ? 'not checked' : m.ok ? 'all digests match' : `${m.mismatches.length} problem(s)`;
-    lines.push('', `Manifest: ${m.file} (${m.algorithm}): ${state}${m.certificate ? `; certificate ${m.certificate} present (signature not checked)` : ''}`);
+    lines.push('', `Manifest: ${m.file} (${m.algorithm}): ${state}${m.certificate ? `; ${signatureText(m.certificate, m.signature)}` : ''}`);
     for (const mismatch of m.mismatches) lines.push(`  ${mismatch.file}: ${mismatch.problem}`);
   }
   if (report.guest) lines.push('', ...formatGuest(report.guest));

@@ -77,7 +77,7 @@ function report(input: string): ApplianceReport {
   };
 }
 
-const manifestOk: ManifestReport = { file: 'vm.mf', algorithm: 'sha256', ok: true, mismatches: [], certificate: null };
+const manifestOk: ManifestReport = { file: 'vm.mf', algorithm: 'sha256', ok: true, mismatches: [], certificate: null, signature: null };
 
 /** A service that resolves nothing until `release()` — a long job. */
 function stuckService() {

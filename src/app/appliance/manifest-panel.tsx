@@ -1,3 +1,4 @@
+import { signatureText } from '../../engine/ovf/signature/signature-text';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Progress } from '../../engine/appliance/engine-api';
 import type { ManifestMismatch, ManifestReport } from '../../engine/appliance/report';
@@ -77,11 +78,7 @@ export function ManifestPanel({ manifest, check, onBusyChange }: {
     <Section id="manifest" title="Manifest">
       <p>
         <code>{manifest.file}</code>, {algorithm.toUpperCase()} digests
-        {manifest.certificate ? (
-          <>
-            ; signed by certificate <code>{manifest.certificate}</code> (the signature is not checked)
-          </>
-        ) : null}
+        {manifest.certificate ? <span data-field="signature">; {signatureText(manifest.certificate, manifest.signature)}</span> : null}
         .
       </p>
       {state.step === 'idle' && (

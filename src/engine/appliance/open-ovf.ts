@@ -2,11 +2,12 @@ import type { VirtualDisk } from '../disk/virtual-disk';
 import { VmferryError } from '../errors';
 import { readExact, type ByteSource } from '../io/byte-source';
 import { manifestAlgorithm, parseManifest } from '../ovf/manifest';
+import { checkManifestSignature, type SignatureReport } from '../ovf/signature/manifest-signature';
 import { MAX_DESCRIPTOR_BYTES, readOvf } from '../ovf/read-ovf';
 import { declaredFiles, describeNetworks, describeVirtualSystems } from '../ovf/report';
 import { emptyReport, type Appliance } from './appliance';
 import { describeDiskImage } from './describe-disk-image';
-import type { InputKind } from './report';
+import type { ApplianceReport, InputKind } from './report';
 import { resolveReferences, type FindFile } from './resolve-references';
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -79,7 +80,8 @@ async function attachManifest(appliance: Appliance, manifest: NamedFile, certifi
   if (source.size > MAX_MANIFEST_BYTES) {
     throw new VmferryError('corrupt', `The manifest is ${source.size} bytes, far more than a list of digests`, { file: source.name });
   }
-  const text = new TextDecoder().decode(await readExact(source, 0, source.size, 'manifest'));
+  const manifestBytes = await readExact(source, 0, source.size, 'manifest');
+  const text = new TextDecoder().decode(manifestBytes);
   const entries = parseManifest(text, source.name);
   // Some tools also list files the descriptor does not reference (an import script): check those that are there.
   for (const entry of entries) {
@@ -98,7 +100,32 @@ async function attachManifest(appliance: Appliance, manifest: NamedFile, certifi
     ok: null,
     mismatches: [],
     certificate: certificate?.name ?? null,
+    signature: certificate ? await signatureOf(certificate, manifest.name, manifestBytes, report) : null,
   };
+}
+
+/** Checks the certificate file's signature over the manifest and says what it proves (or why not) in the report. */
+async function signatureOf(certificate: NamedFile, manifestName: string, manifestBytes: Uint8Array, report: ApplianceReport): Promise<SignatureReport> {
+  const { source } = certificate;
+  const signature =
+    source.size > MAX_MANIFEST_BYTES
+      ? unchecked(`it is ${source.size} bytes, far more than a signature and a certificate`)
+      : await checkManifestSignature(new TextDecoder().decode(await readExact(source, 0, source.size, 'certificate')), manifestName, manifestBytes);
+  if (signature.valid) {
+    report.notes.push(
+      `${manifestName} is signed by ${signature.signer || 'an unnamed subject'}${signature.selfSigned ? ' (self-signed)' : `, certificate issued by ${signature.issuer}`}, ` +
+        `valid ${signature.notBefore?.slice(0, 10)} to ${signature.notAfter?.slice(0, 10)}: the signature matches; whether to trust that certificate is yours to decide`,
+    );
+  } else if (signature.valid === false) {
+    report.warnings.push(`${certificate.name}: ${signature.problem}`);
+  } else {
+    report.warnings.push(`${certificate.name}: the signature could not be checked: ${signature.problem}`);
+  }
+  return signature;
+}
+
+function unchecked(problem: string): SignatureReport {
+  return { valid: null, algorithm: null, signer: null, issuer: null, notBefore: null, notAfter: null, selfSigned: null, problem };
 }
 
 function containerFileReport(name: string, source: ByteSource, role: 'descriptor' | 'manifest' | 'certificate') {

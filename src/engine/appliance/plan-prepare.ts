@@ -107,6 +107,8 @@ export async function prepareConversion(appliance: Appliance, request: ConvertRe
   const nicReason = emulatedNicReason(appliance.report.guest ? defaultKernel(appliance.report.guest) : null, request.target);
   const legacyNic = options.guestLacksSyntheticNic ?? nicReason !== null;
   const helperVm = buildHelperVm(request, system, disks, translation, networkMap, legacyNic, appliance);
+  const certificate = appliance.report.manifest?.certificate;
+  if (certificate) decisions.push(`${certificate} is not carried over: the output has a new manifest, which only the original signer could sign`);
   if (legacyNic && basics.helper !== 'none') decisions.push(nicReason ?? 'NICs: emulated adapters, as asked (the guest lacks the paravirtual NIC driver)');
   return {
     basics,

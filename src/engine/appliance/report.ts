@@ -1,3 +1,4 @@
+import type { SignatureReport } from '../ovf/signature/manifest-signature';
 /**
  * What `vmferry inspect --json` prints and what the app shows: a plain, JSON-safe description of an opened
  * appliance. It is built in the worker (or the CLI) from the live Appliance, so it holds no sources or classes
@@ -163,8 +164,10 @@ export interface ManifestReport {
   /** null until the files have been hashed (the app checks in a second step). */
   ok: boolean | null;
   mismatches: ManifestMismatch[];
-  /** A `.cert` is present (its signature is not checked yet). */
+  /** The `.cert` file that signs the manifest, if any. */
   certificate: string | null;
+  /** Its signature checked against the manifest (null without a certificate). */
+  signature: SignatureReport | null;
 }
 
 export interface ManifestMismatch {

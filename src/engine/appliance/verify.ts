@@ -1,4 +1,5 @@
 import type { Appliance } from './appliance';
+import { signatureText } from '../ovf/signature/signature-text';
 import { checkManifest } from './check-manifest';
 import { checkXvaChecksums } from './open-xva';
 import type { ProgressCallback } from './engine-api';
@@ -47,6 +48,10 @@ export async function verifyAppliance(
     for (const mismatch of manifest.mismatches) problems.push(describeMismatch(manifest.file, mismatch));
     if (manifest.ok) passed.push(`${manifest.file}: every ${manifest.algorithm} digest matches`);
   }
+  // A signature that does not match is a failed check; one that cannot be checked is reported by inspect.
+  const signature = appliance.report.manifest?.signature;
+  if (signature?.valid === false) problems.push(`${appliance.report.manifest!.certificate}: ${signature.problem}`);
+  if (signature?.valid) passed.push(`${appliance.report.manifest!.certificate}: ${signatureText(appliance.report.manifest!.certificate!, signature)}`);
   return { problems, passed };
 }
 
