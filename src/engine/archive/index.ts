@@ -14,3 +14,4 @@ export {
   type GzipReaderOptions,
 } from './gzip';
 export { decompressZstd } from './zstd';
+export { decompressXz, XzError } from './xz';

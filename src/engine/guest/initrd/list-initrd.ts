@@ -2,13 +2,13 @@ import { gunzipChunks } from '../../archive';
 import { MemorySource } from '../../io/memory-source';
 import { CpioNewcLister } from './cpio-newc';
 import { lz4LegacyBlocks } from './lz4-legacy';
-import { decompressZstd } from '../../archive';
+import { decompressXz, decompressZstd } from '../../archive';
 
 /**
  * The file names inside an initrd/initramfs. It is one or more cpio 'newc' archives, each plain or compressed:
  * typically an uncompressed early-microcode cpio (Ubuntu, RHEL 7+) followed by the gzip/xz/lz4/zstd-compressed
- * main archive (kernel Documentation/driver-api/early-userspace/buffer-format.rst). gzip, zstd and LZ4 (legacy
- * frame) are listed here; xz and the rest are reported by name, honestly, as not listable.
+ * main archive (kernel Documentation/driver-api/early-userspace/buffer-format.rst). gzip, zstd, xz and LZ4
+ * (legacy frame) are listed here; the rest (bzip2, lzop, lzma) are reported by name, honestly, as not listable.
  */
 export type InitrdCompression = 'gzip' | 'xz' | 'lzma' | 'lz4' | 'zstd' | 'bzip2' | 'lzop';
 
@@ -70,17 +70,18 @@ export async function listInitrd(bytes: Uint8Array, name: string): Promise<Initr
       if (lister.error) return { names, segments, problem: `${name}: ${lister.error} inside the LZ4 data` };
       break;
     }
-    if (compression === 'zstd') {
+    if (compression === 'zstd' || compression === 'xz') {
       const lister = new CpioNewcLister();
+      const decompress = compression === 'zstd' ? decompressZstd : decompressXz;
       try {
-        decompressZstd(bytes, position, (chunk) => lister.push(chunk));
+        decompress(bytes, position, (chunk) => lister.push(chunk));
       } catch (error) {
-        // Padding or another segment after the frame may upset the decoder once the archive is complete.
-        if (lister.trailers === 0) return { names: [...names, ...lister.names], segments, problem: `${name}: zstd: ${(error as Error).message}` };
+        // Padding or another segment after the compressed data may upset the decoder once the archive is complete.
+        if (lister.trailers === 0) return { names: [...names, ...lister.names], segments, problem: `${name}: ${compression}: ${(error as Error).message}` };
       }
       names.push(...lister.names);
-      if (lister.error) return { names, segments, problem: `${name}: ${lister.error} inside the zstd data` };
-      if (lister.trailers === 0) return { names, segments, problem: `${name}: the zstd data ends before the cpio archive does` };
+      if (lister.error) return { names, segments, problem: `${name}: ${lister.error} inside the ${compression} data` };
+      if (lister.trailers === 0) return { names, segments, problem: `${name}: the ${compression} data ends before the cpio archive does` };
       break;
     }
     if (compression !== 'gzip') return { names, segments, problem: `cannot list (${compression})` };

@@ -13,7 +13,7 @@ const FILES: Record<string, string> = {
   'etc/modprobe.d/a.conf': '',
 };
 
-describeWithTools(['cpio', 'gzip', 'lz4', 'xz', 'zstd'], 'listInitrd', () => {
+describeWithTools(['cpio', 'gzip', 'lz4', 'xz', 'zstd', 'bzip2'], 'listInitrd', () => {
   it('lists a gzip newc initrd exactly as GNU cpio does', async () => {
     const initrd = makeInitrd(FILES);
     const listing = await listInitrd(initrd, 'initrd.img');
@@ -59,30 +59,41 @@ describeWithTools(['cpio', 'gzip', 'lz4', 'xz', 'zstd'], 'listInitrd', () => {
     expect(listing.names.slice(4)).toEqual(cpioList(plain).filter((name) => name !== '.'));
   });
 
-  it('says honestly that an xz initrd cannot be listed (after its early cpio)', async () => {
-    const initrd = makeInitrd(FILES, { compression: 'xz', early: true });
+  it('says honestly that a bzip2 initrd cannot be listed (after its early cpio)', async () => {
+    const initrd = makeInitrd(FILES, { compression: 'bzip2', early: true });
     expect(compressionAt(initrd, 0)).toBeNull(); // starts with the plain cpio
     const listing = await listInitrd(initrd, 'initrd.img');
-    expect(listing.problem).toBe('cannot list (xz)');
-    expect(listing.segments).toEqual(['none', 'xz']);
+    expect(listing.problem).toBe('cannot list (bzip2)');
+    expect(listing.segments).toEqual(['none', 'bzip2']);
     expect(listing.names).toContain('kernel/x86/microcode/GenuineIntel.bin');
   });
 
-  it('lists a zstd initrd (Ubuntu 22.04, Debian 12) after its early cpio, as GNU cpio does, even followed by padding', async () => {
-    const big: Record<string, string> = { ...FILES };
-    // Several zstd blocks and long matches, as a real initramfs has.
-    for (let i = 0; i < 30; i++) big[`usr/lib/firmware/blob${i}`] = `${i}:${'abcdefgh'.repeat(i + 1)}`.repeat(20_000);
-    const initrd = makeInitrd(big, { compression: 'zstd', early: true });
-    const padded = new Uint8Array(initrd.length + 512);
-    padded.set(initrd);
-    const plainNames = cpioList(makeInitrd(big, { compression: 'none' })).filter((name) => name !== '.');
-    for (const bytes of [initrd, padded]) {
-      const listing = await listInitrd(bytes, 'initrd.img');
-      expect(listing.problem).toBeNull();
-      expect(listing.segments).toEqual(['none', 'zstd']);
-      expect(listing.names.slice(0, 4)).toEqual(['kernel', 'kernel/x86', 'kernel/x86/microcode', 'kernel/x86/microcode/GenuineIntel.bin']);
-      expect(listing.names.slice(4)).toEqual(plainNames);
-    }
+  for (const compression of ['zstd', 'xz'] as const) {
+    it(`lists a ${compression} initrd (zstd: Ubuntu 22.04, Debian 12; xz: SUSE, dracut) after its early cpio, as GNU cpio does, even followed by padding`, async () => {
+      const big: Record<string, string> = { ...FILES };
+      // Several zstd blocks and long matches, as a real initramfs has.
+      for (let i = 0; i < 30; i++) big[`usr/lib/firmware/blob${i}`] = `${i}:${'abcdefgh'.repeat(i + 1)}`.repeat(20_000);
+      const initrd = makeInitrd(big, { compression, early: true });
+      const padded = new Uint8Array(initrd.length + 512);
+      padded.set(initrd);
+      const plainNames = cpioList(makeInitrd(big, { compression: 'none' })).filter((name) => name !== '.');
+      for (const bytes of [initrd, padded]) {
+        const listing = await listInitrd(bytes, 'initrd.img');
+        expect(listing.problem).toBeNull();
+        expect(listing.segments).toEqual(['none', compression]);
+        expect(listing.names.slice(0, 4)).toEqual(['kernel', 'kernel/x86', 'kernel/x86/microcode', 'kernel/x86/microcode/GenuineIntel.bin']);
+        expect(listing.names.slice(4)).toEqual(plainNames);
+      }
+    });
+  }
+
+  it('a damaged or cut xz initrd is a problem naming the file, not a crash', async () => {
+    const initrd = makeInitrd(FILES, { compression: 'xz' });
+    const cut = await listInitrd(initrd.subarray(0, Math.floor(initrd.length / 2)), 'initrd.img');
+    expect(cut.problem).toMatch(/^initrd.img: xz: /);
+    const damaged = initrd.slice();
+    damaged.fill(0xff, 30, 60);
+    expect((await listInitrd(damaged, 'initrd.img')).problem).toMatch(/^initrd.img: /);
   });
 
   it('a damaged or cut zstd initrd is a problem naming the file, not a crash', async () => {

@@ -7,13 +7,14 @@ import { dirname, join } from 'node:path';
  * Initrds made the way distributions make them, with GNU cpio and the real compressors: `find . | cpio -o -H
  * newc | gzip`, optionally after an uncompressed early-microcode cpio (as Ubuntu's and dracut's are).
  */
-export type InitrdCompression = 'gzip' | 'xz' | 'lz4' | 'zstd' | 'none';
+export type InitrdCompression = 'gzip' | 'xz' | 'lz4' | 'zstd' | 'bzip2' | 'none';
 
 const COMPRESSORS: Record<Exclude<InitrdCompression, 'none'>, string> = {
   gzip: 'gzip -9 -n',
   xz: 'xz --check=crc32 -T1',
   lz4: 'lz4 -l -q',
   zstd: 'zstd -q',
+  bzip2: 'bzip2 -9',
 };
 
 export function makeInitrd(files: Record<string, string>, options: { compression?: InitrdCompression; early?: boolean; format?: 'newc' | 'crc' } = {}): Uint8Array {
