@@ -8,7 +8,7 @@
 // Override with BENCH_GIB=8 (virtual size), BENCH_DATA_MIB=1024 (data), BENCH_REPEAT=5 (runs per side) and
 // BENCH_PAIRS=qcow2-raw,raw-vhd (only those pairs).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomFillSync } from 'node:crypto';
@@ -75,6 +75,20 @@ function makeImage(path) {
   closeSync(fd);
 }
 
+/**
+ * Making the sources writes several GiB; the first conversions after that ran up to 2x slower for both tools here
+ * (the storage still busy with it). Waits until the kernel holds little dirty or in-flight data, then a little more.
+ */
+function settle() {
+  execFileSync('sync');
+  const pending = () => {
+    const info = readFileSync('/proc/meminfo', 'utf8');
+    return ['Dirty', 'Writeback'].reduce((sum, key) => sum + Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? 0) * 1024, 0);
+  };
+  for (let waited = 0; waited < 30 && pending() > 16 * MiB; waited++) execFileSync('sleep', ['1']);
+  execFileSync('sleep', ['5']);
+}
+
 function timed(command, args, env = {}) {
   const started = process.hrtime.bigint();
   const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * MiB });
@@ -113,6 +127,7 @@ try {
     sources[format] = join(dir, `source-${format}.${EXTENSION[format]}`);
     qemuConvert('raw', format, sources.raw, sources[format]);
   }
+  settle();
   const rows = [];
   for (const [from, to] of PAIRS) {
     const qemuOut = join(dir, `qemu-${from}-to-${to}.${EXTENSION[to]}`);

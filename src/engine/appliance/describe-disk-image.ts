@@ -1,6 +1,6 @@
 import { isVmferryError } from '../errors';
 import type { ByteSource } from '../io/byte-source';
-import { GzipReader } from '../archive/gzip';
+import { ForwardReader } from '../archive/gzip';
 import { detectDisk, probeInputOf, type ProbeInput } from '../disk/detect';
 import { openVirtualDisk, type DiskOpenContext } from '../disk/open-disk';
 import { dataBytesOf } from '../disk/unit-map';
@@ -59,7 +59,7 @@ export async function describeDiskImage(
 }
 
 /** Reads the start of a gzipped file forward-only; the uncompressed size is unknown without a full pass. */
-export function gzipProbeInput(source: ByteSource): ProbeInput {
-  const reader = new GzipReader(source);
+export function gzipProbeInput(source: ByteSource, format: 'gzip' | 'zstd' = 'gzip'): ProbeInput {
+  const reader = new ForwardReader(source, { format });
   return { name: source.name, size: null, read: (offset, length) => reader.read(offset, length) };
 }

@@ -1,4 +1,4 @@
-import { GzipReader } from '../archive/gzip';
+import { ForwardReader } from '../archive/gzip';
 import { listTar, type TarMember } from '../archive/tar-reader';
 import type { VirtualDisk } from '../disk/virtual-disk';
 import { VmferryError, throwIfAborted } from '../errors';
@@ -18,7 +18,7 @@ export interface XvaDetails {
   tables: Map<string, ChunkTable>;
   /** `export_vsn` > 0: every chunk must be followed by a checksum member. */
   checksummed: boolean;
-  /** The whole file is gzip: readable forward only (each backward step restarts decompression). */
+  /** The whole file is gzip or zstd: readable forward only (each backward step restarts decompression). */
   compressed: boolean;
 }
 
@@ -34,7 +34,8 @@ export function xvaDetailsOf(appliance: Appliance): XvaDetails | undefined {
  * `Ref:N/00000000`, ... each followed by a `.checksum` or `.xxhash` member. The VMs become the same report as an
  * OVF's, and each disk a VirtualDisk over its chunks (missing chunks read as zeros).
  */
-export async function openXva(input: ByteSource, members: readonly TarMember[], compressed = false): Promise<Appliance> {
+export async function openXva(input: ByteSource, members: readonly TarMember[], compression: 'gzip' | 'zstd' | null = null): Promise<Appliance> {
+  const compressed = compression !== null;
   const report = emptyReport(input.name, 'xva');
   const files = new Map<string, ByteSource>();
   const disks = new Map<string, VirtualDisk>();
@@ -42,7 +43,7 @@ export async function openXva(input: ByteSource, members: readonly TarMember[], 
   if (!ovaXml) throw new VmferryError('corrupt', 'This XVA has no ova.xml member', { file: input.name });
   if (members[0] !== ovaXml) report.warnings.push('ova.xml is not the first member of the XVA; XenServer reads it first and may refuse the file');
   files.set('ova.xml', ovaXml.source);
-  report.files.push({ name: 'ova.xml', size: ovaXml.size, declaredSize: null, role: 'descriptor', present: true, compression: compressed ? 'gzip' : null, chunks: 0 });
+  report.files.push({ name: 'ova.xml', size: ovaXml.size, declaredSize: null, role: 'descriptor', present: true, compression, chunks: 0 });
 
   const ova = readOvaXml(await readExact(ovaXml.source, 0, ovaXml.size, 'ova.xml'), `${input.name}/ova.xml`);
   const contents = interpretOvaXml(ova, input.name);
@@ -55,7 +56,7 @@ export async function openXva(input: ByteSource, members: readonly TarMember[], 
   for (const [prefix, table] of tables) {
     const name = xvaDiskFileName(prefix);
     const chunkBytes = table.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    report.files.push({ name, size: chunkBytes, declaredSize: null, role: 'disk', present: true, compression: compressed ? 'gzip' : null, chunks: table.chunks.length });
+    report.files.push({ name, size: chunkBytes, declaredSize: null, role: 'disk', present: true, compression, chunks: table.chunks.length });
     const vdi = vdis.get(prefix);
     const declared = vdi ? integerField(vdi, 'virtual_size') : null;
     const image = diskImageReport(name, table, declared, chunkBytes);
@@ -83,17 +84,18 @@ export async function openXva(input: ByteSource, members: readonly TarMember[], 
 /** The name open-archive.ts calls; kept while it does. */
 
 /**
- * A whole-file gzip XVA (XenServer `xe vm-export compress=true`). gzip reads forward only, so this lists the
- * archive in one decompressing pass (memory bounded by the reader's window), and later reads of the disks work
- * best in order: a conversion streams the chunks forward (one more pass per pass the writer makes).
+ * A whole-file gzip or zstd XVA (XenServer `xe vm-export compress=true` or `compress=zstd`). Such data reads
+ * forward only, so this lists the archive in one decompressing pass (memory bounded by the reader's window), and
+ * later reads of the disks work best in order: a conversion streams the chunks forward (one more pass per pass
+ * the writer makes).
  */
-export async function openGzippedXva(input: ByteSource, { signal }: { signal?: AbortSignal } = {}): Promise<Appliance> {
-  const reader = new GzipReader(input, { keepBehind: 2 * XVA_CHUNK_SIZE, signal });
+export async function openCompressedXva(input: ByteSource, format: 'gzip' | 'zstd', { signal }: { signal?: AbortSignal } = {}): Promise<Appliance> {
+  const reader = new ForwardReader(input, { keepBehind: 2 * XVA_CHUNK_SIZE, signal, format });
   // The uncompressed size is unknown until the end; the tar's own end blocks stop the listing.
   const stream: ByteSource = { name: input.name, size: Number.MAX_SAFE_INTEGER, read: (offset, length) => reader.read(offset, length) };
   const listing = await listTar(stream, { signal });
   throwIfAborted(signal);
-  return openXva(input, listing.members, true);
+  return openXva(input, listing.members, format);
 }
 
 /** Checks every chunk of an opened XVA against its `.checksum`/`.xxhash` member; one line per problem. */

@@ -8,7 +8,7 @@ import { describeDiskImage, gzipProbeInput } from './describe-disk-image';
 import { openTarArchive } from './open-archive';
 import { openDiskImage } from './open-disk';
 import { openOvfPackage } from './open-ovf';
-import { openGzippedXva } from './open-xva';
+import { openCompressedXva } from './open-xva';
 import { sniff, type Sniffed } from './sniff';
 
 export interface OpenOptions {
@@ -31,6 +31,8 @@ export async function openAppliance(files: FileSet, { signal }: OpenOptions = {}
       return openOvfFolder(input, files);
     case 'gzip':
       return openGzipped(input, signal);
+    case 'zstd':
+      return openZstd(input, signal);
     case 'other':
       return openDiskImage(input, files);
   }
@@ -40,7 +42,7 @@ export async function openAppliance(files: FileSet, { signal }: OpenOptions = {}
 async function choosePrimary(entries: readonly ByteSource[]): Promise<{ input: ByteSource; kind: Sniffed }> {
   const sniffed = await Promise.all(entries.map(async (input) => ({ input, kind: await sniff(input) })));
   if (sniffed.length === 1) return sniffed[0]!;
-  for (const preferred of ['ovf-xml', 'tar', 'gzip'] as const) {
+  for (const preferred of ['ovf-xml', 'tar', 'gzip', 'zstd'] as const) {
     const found = sniffed.filter((entry) => entry.kind === preferred);
     if (found.length > 1 && preferred === 'ovf-xml') {
       throw new VmferryError('usage', `The selection holds ${found.length} OVF descriptors (${found.map((f) => f.input.name).join(', ')}); open one at a time`);
@@ -77,7 +79,7 @@ async function openGzipped(input: ByteSource, signal: AbortSignal | undefined): 
   const inner = gzipProbeInput(input);
   const firstBlock = await inner.read(0, 512);
   if (firstBlock.length === 512 && looksLikeTar(firstBlock) && readTarHeaderName(firstBlock) === 'ova.xml') {
-    return openGzippedXva(input, { signal });
+    return openCompressedXva(input, 'gzip', { signal });
   }
   const { report: image } = await describeDiskImage(input, true);
   if (image.format === 'unknown') {
@@ -87,4 +89,16 @@ async function openGzipped(input: ByteSource, signal: AbortSignal | undefined): 
   report.diskImages.push(image);
   report.files.push({ name: input.name, size: input.size, declaredSize: null, role: 'disk', present: true, compression: 'gzip', chunks: 0 });
   return { kind: 'disk', input, files: new Map([[input.name, input]]), disks: new Map(), manifest: null, report };
+}
+
+/** A whole-file zstd: an XVA exported with `xe vm-export compress=zstd` (XenServer 8, XCP-ng). */
+async function openZstd(input: ByteSource, signal: AbortSignal | undefined): Promise<Appliance> {
+  const firstBlock = await gzipProbeInput(input, 'zstd').read(0, 512);
+  if (firstBlock.length === 512 && looksLikeTar(firstBlock) && readTarHeaderName(firstBlock) === 'ova.xml') {
+    return openCompressedXva(input, 'zstd', { signal });
+  }
+  throw new VmferryError('unsupported', 'A zstd file whose content is not an XVA: VM Ferry reads zstd-compressed XVAs only', {
+    file: input.name,
+    hint: 'Decompress it first (zstd -d) and open the result.',
+  });
 }

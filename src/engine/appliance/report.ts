@@ -41,7 +41,7 @@ export interface FileReport {
   declaredSize: number | null;
   role: 'descriptor' | 'manifest' | 'certificate' | 'disk' | 'iso' | 'other';
   present: boolean;
-  compression: 'gzip' | null;
+  compression: 'gzip' | 'zstd' | null;
   /** `ovf:chunkSize` parts this file was assembled from (0 when not chunked). */
   chunks: number;
 }

@@ -3,11 +3,15 @@ import { looksLikeTar } from '../archive/tar-header';
 import { isGzip } from '../archive/gzip';
 
 /** What a file is, judged by its first bytes alone (never by its name). */
-export type Sniffed = 'tar' | 'gzip' | 'ovf-xml' | 'other';
+export type Sniffed = 'tar' | 'gzip' | 'zstd' | 'ovf-xml' | 'other';
+
+/** The zstd frame magic number, 0xFD2FB528 little-endian (RFC 8878 §3.1.1). */
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 
 export async function sniff(source: ByteSource): Promise<Sniffed> {
   const head = await source.read(0, 1024);
   if (isGzip(head)) return 'gzip';
+  if (ZSTD_MAGIC.every((byte, i) => head[i] === byte)) return 'zstd';
   if (head.length >= 512 && looksLikeTar(head.subarray(0, 512))) return 'tar';
   if (looksLikeOvfXml(head)) return 'ovf-xml';
   return 'other';

@@ -2,4 +2,4 @@
 export { isGzip, looksLikeGzipMemberAt, readGzipSizeHint } from './gzip-header';
 export { gunzipChunks, type GunzipOptions } from './gunzip';
 export { nativeGzipDecompressor, type GzipDecompressor } from './gunzip-run';
-export { GzipReader, type GzipReaderOptions } from './gzip-reader';
+export { ForwardReader, type ForwardReaderOptions } from './forward-reader';

@@ -5,13 +5,13 @@ export { TarWriter, type TarEntryOptions } from './tar-writer';
 export { assertSafeMemberName, isMacMetadata, normaliseMemberName, unsafeNameReason } from './member-name';
 export {
   gunzipChunks,
-  GzipReader,
+  ForwardReader,
   isGzip,
   nativeGzipDecompressor,
   readGzipSizeHint,
   type GunzipOptions,
   type GzipDecompressor,
-  type GzipReaderOptions,
+  type ForwardReaderOptions,
 } from './gzip';
 export { decompressZstd } from './zstd';
 export { decompressXz, XzError } from './xz';

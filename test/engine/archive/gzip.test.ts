@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { gunzipChunks, GzipReader, isGzip, readGzipSizeHint, type GzipDecompressor } from '../../../src/engine/archive/gzip';
+import { gunzipChunks, ForwardReader, isGzip, readGzipSizeHint, type GzipDecompressor } from '../../../src/engine/archive/gzip';
 import { MemorySource } from '../../../src/engine/io/memory-source';
 import { describeWithTools } from '../../support/tools';
 import { collect, expectVmferryError, FileSource, makeTempDir, pseudoRandomBytes, run } from './support';
@@ -147,8 +147,8 @@ describeWithTools(['gzip'], 'gzip decompression of files made by gzip', () => {
     await expect(collect(gunzipChunks(failing, { chunkSize: 64 * 1024 }))).rejects.toThrow('the disk went away');
   });
 
-  it('GzipReader reads forward, skips ahead, and restarts only when a read goes backwards', async () => {
-    const reader = new GzipReader(source('plain.gz'), { keepBehind: 128 * 1024 });
+  it('ForwardReader reads forward, skips ahead, and restarts only when a read goes backwards', async () => {
+    const reader = new ForwardReader(source('plain.gz'), { keepBehind: 128 * 1024 });
     const expectRead = async (offset: number, length: number) => {
       const got = await reader.read(offset, length);
       expect(Buffer.from(got).equals(Buffer.from(plain.subarray(offset, offset + length))), `${offset}+${length}`).toBe(true);
@@ -168,8 +168,8 @@ describeWithTools(['gzip'], 'gzip decompression of files made by gzip', () => {
     await reader.close();
   });
 
-  it('GzipReader serves concurrent reads in order', async () => {
-    const reader = new GzipReader(source('plain.gz'));
+  it('ForwardReader serves concurrent reads in order', async () => {
+    const reader = new ForwardReader(source('plain.gz'));
     const reads = [0, 4096, 100, 3 * 1024 * 1024].map((offset) => reader.read(offset, 64));
     const results = await Promise.all(reads);
     expect(results.map((r, i) => Buffer.from(r).equals(Buffer.from(plain.subarray([0, 4096, 100, 3 * 1024 * 1024][i]!, [0, 4096, 100, 3 * 1024 * 1024][i]! + 64))))).toEqual([
@@ -181,17 +181,17 @@ describeWithTools(['gzip'], 'gzip decompression of files made by gzip', () => {
     await reader.close();
   });
 
-  it('GzipReader reports corrupt data as corrupt', async () => {
+  it('ForwardReader reports corrupt data as corrupt', async () => {
     const damaged = new Uint8Array(readFileSync(path('plain.gz')));
     for (let at = 2000; at < 2100; at++) damaged[at] = damaged[at]! ^ 0xa5;
-    const reader = new GzipReader(new MemorySource(damaged, 'disk.vmdk.gz'));
+    const reader = new ForwardReader(new MemorySource(damaged, 'disk.vmdk.gz'));
     await expectVmferryError(reader.read(0, plain.length), 'corrupt', ['disk.vmdk.gz']);
   });
 
   it('exposes ISIZE as a size hint (the last member, modulo 4 GiB)', async () => {
     expect(await readGzipSizeHint(source('plain.gz'))).toBe(plain.length);
     expect(await readGzipSizeHint(source('multi.gz'))).toBe(third.length);
-    expect(await new GzipReader(source('second.gz')).sizeHint()).toBe(second.length);
+    expect(await new ForwardReader(source('second.gz')).sizeHint()).toBe(second.length);
     expect(await readGzipSizeHint(new MemorySource(new Uint8Array(5), 'tiny'))).toBeUndefined();
   });
 });

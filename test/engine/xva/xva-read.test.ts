@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { openAppliance } from '../../../src/engine/appliance/open';
-import { checkXvaChecksums, openGzippedXva } from '../../../src/engine/appliance/open-xva';
+import { checkXvaChecksums, openCompressedXva } from '../../../src/engine/appliance/open-xva';
 import { copyDisk } from '../../../src/engine/disk/copy';
 import { isVmferryError } from '../../../src/engine/errors';
 import { NodeFileSink } from '../../../src/cli/node-file-sink';
@@ -44,7 +44,7 @@ async function toRaw(disk: VirtualDisk, path: string): Promise<void> {
   await copyDisk(disk, 'raw', await NodeFileSink.create(path));
 }
 
-describeWithTools(['tar', 'qemu-img', 'xxhsum', 'gzip', 'truncate', 'dd'], 'XVA read', () => {
+describeWithTools(['tar', 'qemu-img', 'xxhsum', 'gzip', 'zstd', 'truncate', 'dd'], 'XVA read', () => {
   let dir: string;
   beforeAll(() => {
     dir = tempDir('xva-read');
@@ -139,7 +139,7 @@ describeWithTools(['tar', 'qemu-img', 'xxhsum', 'gzip', 'truncate', 'dd'], 'XVA 
     execFileSync('gzip', ['-k', join(sub, 'vm.xva')]);
     const input = await NodeFileSource.open(join(sub, 'vm.xva.gz'), 'vm.xva.gz');
     try {
-      const appliance = await openGzippedXva(input);
+      const appliance = await openCompressedXva(input, 'gzip');
       expect(appliance.report.files[0]).toMatchObject({ name: 'ova.xml', compression: 'gzip' });
       expect(appliance.report.virtualSystems[0]!.name).toBe('web "01" & co');
       await toRaw(appliance.disks.get('Ref:5/')!, join(sub, 'out.raw'));
@@ -148,6 +148,37 @@ describeWithTools(['tar', 'qemu-img', 'xxhsum', 'gzip', 'truncate', 'dd'], 'XVA 
       expect(await checkXvaChecksums(appliance)).toEqual([]);
     } finally {
       await input.close();
+    }
+  });
+
+  it('a zstd XVA (xe vm-export compress=zstd) opens by content and converts; a cut one is a named error', async () => {
+    const sub = tempDir('xva-zstd');
+    const vm = fixtureVm();
+    buildXva(sub, join(sub, 'vm.xva'), vm);
+    execFileSync('zstd', ['-q', '-19', join(sub, 'vm.xva'), '-o', join(sub, 'export.xva')]);
+    const { files, close } = await nodeFileSet(join(sub, 'export.xva'));
+    try {
+      const appliance = await openAppliance(files);
+      expect(appliance.kind).toBe('xva');
+      expect(appliance.report.files[0]).toMatchObject({ name: 'ova.xml', compression: 'zstd' });
+      expect(appliance.report.virtualSystems[0]!.name).toBe('web "01" & co');
+      await toRaw(appliance.disks.get('Ref:5/')!, join(sub, 'out.raw'));
+      writeExpectedRaw(join(sub, 'expected.raw'), vm.disks[0]!);
+      expect(qemuCompare(join(sub, 'expected.raw'), 'raw', join(sub, 'out.raw'), 'raw').status).toBe(0);
+      expect(await checkXvaChecksums(appliance)).toEqual([]);
+    } finally {
+      await close();
+    }
+    const whole = readFileSync(join(sub, 'export.xva'));
+    writeFileSync(join(sub, 'cut.xva'), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const cut = await nodeFileSet(join(sub, 'cut.xva'));
+    try {
+      // Listing reads the archive to its end, so a cut file fails to open, naming the file and the problem.
+      const error = await openAppliance(cut.files).then(() => null, (e: unknown) => e);
+      expect(isVmferryError(error) && error.file).toMatch(/cut\.xva$/);
+      expect(String(error)).toMatch(/zstd data does not decompress/);
+    } finally {
+      await cut.close();
     }
   });
 

@@ -1,10 +1,13 @@
 import { clampRead, type ByteSource } from '../io/byte-source';
 import { gunzipChunks, type GunzipOptions } from './gunzip';
 import { readGzipSizeHint } from './gzip-header';
+import { unzstdChunks } from './unzstd';
 
-export interface GzipReaderOptions extends GunzipOptions {
+export interface ForwardReaderOptions extends GunzipOptions {
   /** Output kept behind the read position, so reads that step back a little need no restart. */
   keepBehind?: number;
+  /** The compression of the whole source: gzip (the default) or zstd. */
+  format?: 'gzip' | 'zstd';
 }
 
 interface Piece {
@@ -13,15 +16,15 @@ interface Piece {
 }
 
 /**
- * Random-looking reads over gzip data, which can only be decompressed forward. Reads that move forward continue
+ * Random-looking reads over gzip (or zstd) data, which can only be decompressed forward. Reads that move forward continue
  * the decompression (skipping output up to the offset asked for); a read before what is still kept in memory
  * restarts from the beginning of the file. Callers that read in order (a disk converter, a format probe) pay one
  * pass; memory stays at `keepBehind` plus a decompressor.
  *
- * The uncompressed size is unknown until the end has been reached (`size`); `sizeHint()` gives the trailer's
+ * The uncompressed size is unknown until the end has been reached (`size`); `sizeHint()` gives a gzip trailer's
  * ISIZE, which is only right modulo 4 GiB.
  */
-export class GzipReader {
+export class ForwardReader {
   /** The uncompressed size, once a read has reached the end; undefined before. */
   size: number | undefined;
   /** How many times decompression started over because a read went backwards (for tests and diagnostics). */
@@ -37,7 +40,7 @@ export class GzipReader {
 
   constructor(
     readonly source: ByteSource,
-    private readonly options: GzipReaderOptions = {},
+    private readonly options: ForwardReaderOptions = {},
   ) {
     this.keepBehind = options.keepBehind ?? 1024 * 1024;
   }
@@ -56,7 +59,7 @@ export class GzipReader {
   }
 
   sizeHint(): Promise<number | undefined> {
-    return readGzipSizeHint(this.source);
+    return this.options.format === 'zstd' ? Promise.resolve(undefined) : readGzipSizeHint(this.source);
   }
 
   /** Stops decompressing and drops what is held; a later read starts over. */
@@ -90,7 +93,7 @@ export class GzipReader {
   /** Decompresses the next piece; false at the end of the data. */
   private async advance(): Promise<boolean> {
     if (this.ended) return false;
-    this.chunks ??= gunzipChunks(this.source, this.options);
+    this.chunks ??= this.options.format === 'zstd' ? unzstdChunks(this.source, this.options) : gunzipChunks(this.source, this.options);
     const next = await this.chunks.next();
     if (next.done) {
       this.ended = true;
