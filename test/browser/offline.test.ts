@@ -52,6 +52,12 @@ describeWithTools(['chromium', 'qemu-img', 'tar', 'sha256sum'], 'the app offline
       return registration.active?.state;
     });
     await page.getByText('now works offline').waitFor();
+    // The banner floats: it appears while the user may be about to click, so it must not move the page.
+    const pageTop = async () => (await page.locator('main').first().boundingBox())!.y;
+    const withBanner = await pageTop();
+    await page.getByRole('button', { name: 'OK' }).click();
+    await page.getByText('now works offline').waitFor({ state: 'detached' });
+    expect(await pageTop()).toBe(withBanner);
     expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
     await page.reload();
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
