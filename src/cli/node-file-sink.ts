@@ -2,7 +2,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ByteSink } from '../engine/io/byte-sink';
 
-const SYNC_EVERY = 64 * 1024 * 1024;
+const SYNC_EVERY = 32 * 1024 * 1024;
 
 /**
  * Writes to `<dir>/.<name>.vmferry-partial-<pid>` and renames onto the real name only on close(), so the
