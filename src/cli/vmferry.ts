@@ -1,5 +1,6 @@
 import { VmferryError } from '../engine/errors';
 import { UsageError } from './args';
+import { useNativeZeroCheck } from './native-zero-check';
 import { convert } from './commands/convert';
 import { inspect } from './commands/inspect';
 import { verify } from './commands/verify';
@@ -38,6 +39,7 @@ function cancelOnSignals(): AbortSignal {
 
 /** Runs one command and returns the exit status; every failure becomes a message on stderr, never a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {
+  useNativeZeroCheck();
   const [command, ...args] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE);
